@@ -1,0 +1,34 @@
+"""The application factory: the only place that wires things together."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from eventops.db import database_ctx
+from eventops.keys import SETTINGS, TEMPLATES
+from eventops.settings import Settings
+from eventops.web.auth import auth_middleware
+from eventops.web.errors import error_middleware
+from eventops.web.render import create_templates
+from eventops.web.routes import setup_routes
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    """Build the app: settings, middlewares (errors outermost, then auth), resources, routes."""
+    settings = settings or Settings.from_env()
+    app = web.Application(
+        middlewares=[error_middleware, auth_middleware],
+        client_max_size=settings.max_upload_bytes + 64 * 1024,
+    )
+    app[SETTINGS] = settings
+    app[TEMPLATES] = create_templates()
+    app.cleanup_ctx.append(database_ctx)
+    setup_routes(app)
+    return app
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """One line per record on stderr."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

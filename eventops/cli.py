@@ -1,0 +1,204 @@
+"""The `eventops` command: the same services the web handlers call."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from tqdm import tqdm
+
+from eventops import auth, events, passes, roster
+from eventops.db import create_engine, make_sessionmaker
+from eventops.errors import DomainError
+from eventops.migrations import migrate
+from eventops.settings import Settings
+
+T = TypeVar("T")
+
+
+def _run(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run one unit of work in a session on a fresh engine."""
+
+    async def main() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    """Create or upgrade the database schema."""
+    migrate(settings.database_url)
+    print("database ready")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the app."""
+    from aiohttp import web
+
+    from eventops.app import configure_logging, create_app
+
+    configure_logging()
+    web.run_app(create_app(settings), host=args.host, port=args.port, access_log=None)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the schema, seed the demo event, print the logins, and serve."""
+    from eventops import demo
+
+    migrate(settings.database_url)
+    logins = _run(settings, lambda s: demo.seed(s, public_url=settings.public_url))
+    print(f"\n  eventops demo — http://{args.host}:{args.port}/")
+    for name, role, password in logins:
+        print(f"  login {role:<10} {name} / {password}")
+    print()
+    if args.seed_only:
+        return 0
+    return cmd_serve(args, settings)
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Add a user who logs in to the web pages."""
+    import getpass
+    import secrets
+
+    role = auth.Role.parse(args.role)
+    password = args.password
+    generated = False
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass("password (empty: generate one): ")
+    if not password:
+        password, generated = secrets.token_urlsafe(12), True
+    _run(settings, lambda s: auth.add_user(s, args.name, role, password))
+    print(f"user {args.name} ({role.name}) added" + (f"; password: {password}" if generated else ""))
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an API token and print it (it is shown only once)."""
+    role = auth.Role.parse(args.role)
+    print(_run(settings, lambda s: auth.create_token(s, role, args.name)))
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import a roster file into an event."""
+    data = Path(args.file).read_bytes()
+
+    async def work(session: AsyncSession) -> roster.ImportResult:
+        event = await events.get_event(session, args.event)
+        with tqdm(desc="roster", unit="row", disable=None) as bar:
+
+            def progress(done: int) -> None:
+                bar.update(done - bar.n)
+
+            return await roster.import_roster(
+                session, event, data, filename=args.file, dry_run=args.dry_run, progress=progress
+            )
+
+    result = _run(settings, work)
+    verb = "would be" if result.dry_run else "were"
+    print(f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged ({verb} stored)")
+    for w in result.warnings:
+        print(f"  warning row {w['row']} {w['column']}: {w['message']}")
+    return 0
+
+
+def cmd_passes_render(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the printable badge sheet of an event or a batch."""
+
+    async def work(session: AsyncSession) -> tuple[bytes, int]:
+        event = await events.get_event(session, args.event)
+        with tqdm(desc="badges", unit="badge", disable=None) as bar:
+
+            def progress(done: int) -> None:
+                bar.update(done - bar.n)
+
+            return await passes.badges_pdf(session, event, settings.public_url, args.batch, progress)
+
+    pdf, count = _run(settings, work)
+    Path(args.out).write_bytes(pdf)
+    print(f"{count} badges written to {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with --help on every command."""
+    parser = argparse.ArgumentParser(prog="eventops", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create or upgrade the database schema")
+    p.set_defaults(func=cmd_init)
+
+    for name, func, help_text in (
+        ("serve", cmd_serve, "serve the web app and API"),
+        ("demo", cmd_demo, "seed a demo event and serve it"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8080)
+        p.set_defaults(func=func)
+        if name == "demo":
+            p.add_argument("--seed-only", action="store_true", help="seed and print the logins, do not serve")
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="action", required=True)
+    p = user.add_parser("add", help="add a user who logs in to the pages")
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=[r.name for r in auth.Role])
+    p.add_argument("--password", help="the password (default: asked, or generated and printed)")
+    p.set_defaults(func=cmd_user_add)
+
+    token = sub.add_parser("token", help="manage API tokens").add_subparsers(dest="action", required=True)
+    p = token.add_parser("create", help="create a bearer token and print it")
+    p.add_argument("--role", required=True, choices=[r.name for r in auth.Role])
+    p.add_argument("--name", required=True)
+    p.set_defaults(func=cmd_token_create)
+
+    rost = sub.add_parser("roster", help="roster files").add_subparsers(dest="action", required=True)
+    p = rost.add_parser("import", help="import a CSV or XLSX roster (all or nothing)")
+    p.add_argument("event", help="the event's slug")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="validate only; store nothing")
+    p.set_defaults(func=cmd_roster_import)
+
+    pas = sub.add_parser("passes", help="participants' passes").add_subparsers(dest="action", required=True)
+    p = pas.add_parser("render", help="write a print-ready PDF of badges")
+    p.add_argument("event", help="the event's slug")
+    p.add_argument("--batch", help="only this batch's code")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.set_defaults(func=cmd_passes_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: parse, run, turn domain errors into a message and exit code 1 (2 for bad input)."""
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return int(args.func(args, settings))
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        for item in exc.details:
+            if isinstance(item, dict) and "row" in item:
+                print(f"  row {item['row']} {item['column']}: {item['message']}", file=sys.stderr)
+            else:
+                print(f"  {item}", file=sys.stderr)
+        return 2 if exc.code in {"invalid", "roster_invalid"} else 1
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,65 @@
+"""Request parsing: bodies into typed models, with clear 4xx errors and nothing else."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from eventops.errors import BadRequest, Invalid, TooLarge
+
+M = TypeVar("M", bound=BaseModel)
+JSON_LIMIT = 64 * 1024
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The raw body, refused with 413 past `limit` bytes."""
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(f"the body is larger than {limit} bytes", code="too_large")
+    body = bytearray()
+    try:
+        while chunk := await request.content.read(64 * 1024):
+            body.extend(chunk)
+            if len(body) > limit:
+                raise TooLarge(f"the body is larger than {limit} bytes", code="too_large")
+    except (ConnectionError, ValueError) as exc:
+        raise BadRequest("the body could not be read", code="bad_body") from exc
+    return bytes(body)
+
+
+async def json_model(request: web.Request, model: type[M], limit: int = JSON_LIMIT) -> M:
+    """Parse a JSON body into `model`: 400 for bad JSON, 422 listing every invalid field."""
+    body = await read_body(request, limit)
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest("the body is not valid JSON", code="bad_json") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the body must be a JSON object", code="bad_json")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]}
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        raise Invalid("some fields are not valid", details=details) from None
+
+
+def query_flag(request: web.Request, name: str) -> bool:
+    """A boolean query parameter (1, true, yes)."""
+    return request.query.get(name, "").lower() in {"1", "true", "yes"}
+
+
+def query_int(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
+    """An integer query parameter within [lo, hi]; 400 when it is not a number."""
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number", code="bad_query") from None
+    return max(lo, min(hi, value))

@@ -1,0 +1,1 @@
+"""Clients for outside services; they never import eventops."""
