@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import DateTime, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
@@ -77,3 +78,10 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[SESSIONMAKER] = make_sessionmaker(engine)
     yield
     await engine.dispose()
+
+
+def upsert(dialect_name: str, table: Any) -> Any:
+    """An INSERT for `table` that has `.on_conflict_do_nothing()` and friends on both databases."""
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
