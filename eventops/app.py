@@ -11,6 +11,7 @@ from eventops.keys import SETTINGS, TEMPLATES
 from eventops.settings import Settings
 from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
+from eventops.web.live import listener_ctx
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[TEMPLATES] = create_templates()
     app.cleanup_ctx.append(database_ctx)
+    app.cleanup_ctx.append(listener_ctx)
     setup_routes(app)
     return app
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.keys import ENGINE, SESSIONMAKER, SETTINGS
+from eventops.keys import ENGINE, LIVE_HUB, SESSIONMAKER, SETTINGS
+from eventops.live import HUB_KEY, Hub
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -66,16 +67,18 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep their objects usable after commit."""
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+def make_sessionmaker(engine: AsyncEngine, hub: Hub | None = None) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep their objects usable after commit (and publish live changes to `hub`)."""
+    info = {HUB_KEY: hub} if hub is not None else None
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, info=info)
 
 
 async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: open the engine for the app's lifetime, dispose of it after."""
     engine = create_engine(app[SETTINGS].database_url)
     app[ENGINE] = engine
-    app[SESSIONMAKER] = make_sessionmaker(engine)
+    app[LIVE_HUB] = hub = Hub()
+    app[SESSIONMAKER] = make_sessionmaker(engine, hub)
     yield
     await engine.dispose()
 

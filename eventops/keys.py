@@ -12,12 +12,14 @@ if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
     from eventops.auth import Principal
+    from eventops.live import Hub
     from eventops.settings import Settings
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessionmaker")
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
+LIVE_HUB: web.AppKey[Hub] = web.AppKey("live_hub")
 
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 CSRF_NEW: web.RequestKey[str] = web.RequestKey("csrf_new")

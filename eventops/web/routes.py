@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from eventops.web import api_events, api_roster, pages
+from eventops.web import api_events, api_roster, live, pages
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -31,5 +31,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_post(api + "/{event}/roster", api_roster.import_roster, name="import_roster")
     r.add_get(api + "/{event}/participants", api_roster.list_participants, name="participants")
     r.add_get(api + "/{event}/participants/{nip}/pass.png", api_roster.pass_png, name="pass_png")
+
+    r.add_get(api + "/{event}/batches/{code}/live", live.batch_live, name="batch_live")
 
     r.add_static("/static", STATIC, name="static", append_version=True)

@@ -1,0 +1,57 @@
+"""Server-Sent Events: a batch's changes streamed to dashboards (across processes on PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from eventops import events, live
+from eventops.auth import Role
+from eventops.db import is_sqlite
+from eventops.keys import LIVE_HUB, SESSIONMAKER, SETTINGS
+from eventops.web.access import requires
+
+LISTENER: web.AppKey[asyncio.Task[None]] = web.AppKey("live_listener")
+
+
+async def listener_ctx(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: on PostgreSQL, LISTEN for other processes' changes while the app runs."""
+    url = app[SETTINGS].database_url
+    if is_sqlite(url):
+        yield
+        return
+    ready = asyncio.Event()
+    task = asyncio.create_task(live.listen(url, app[LIVE_HUB], ready))
+    app[LISTENER] = task
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(ready.wait(), 10)
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+@requires(Role.moderator)
+async def batch_live(request: web.Request) -> web.StreamResponse:
+    """GET …/batches/{code}/live: `event: KIND` + `data: JSON` per change, a comment every 15 s of silence."""
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+    assert batch.id is not None
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+    await response.prepare(request)
+    await response.write(b"event: hello\ndata: {}\n\n")
+    with contextlib.suppress(ConnectionResetError):
+        async for change in live.stream(request.app[LIVE_HUB], batch.id):
+            if change is None:
+                await response.write(b": ping\n\n")
+            else:
+                payload = json.dumps(change.data, default=str)
+                await response.write(f"event: {change.kind}\ndata: {payload}\n\n".encode())
+    return response
