@@ -1,0 +1,172 @@
+"""Matching quality and speed on a realistic batch: `python -m bench.matching [--size N] [--seed S]`.
+
+Precision is over every automatic match (any method); recall is over the connections a careful human
+could match from what the connection carries (the generator's truth, never shown to the matcher).
+`--sweep` prints the same figures for a grid of thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.namegen import MIXES, Case, make_cases, make_near_outsiders, make_outsiders, make_roster
+from eventops import matching
+from eventops.matching import MatchResult, RosterIndex
+
+TARGET_PRECISION = 0.995
+TARGET_RECALL = 0.95
+SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
+SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """Precision and recall of one set of results."""
+
+    precision: float
+    recall: float
+    auto: int
+    wrong: int
+    matchable: int
+
+    @classmethod
+    def of(cls, cases: Sequence[Case], results: Sequence[MatchResult]) -> Figures:
+        """Compare results with the truth."""
+        pairs = list(zip(cases, results, strict=True))
+        auto = [(c, r) for c, r in pairs if r.participant_id is not None]
+        wrong = sum(1 for c, r in auto if r.participant_id != c.truth)
+        matchable = [(c, r) for c, r in pairs if c.human_matchable]
+        found = sum(1 for c, r in matchable if r.participant_id == c.truth)
+        return cls(
+            precision=1.0 - wrong / len(auto) if auto else 1.0,
+            recall=found / len(matchable) if matchable else 1.0,
+            auto=len(auto),
+            wrong=wrong,
+            matchable=len(matchable),
+        )
+
+
+def _per_kind(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
+    print(f"  {'kind':32} {'rows':>6} {'human':>6} {'found':>6} {'wrong':>6}")
+    for kind in sorted({c.kind for c in cases}):
+        rows = [(c, r) for c, r in zip(cases, results, strict=True) if c.kind == kind]
+        human = sum(1 for c, _ in rows if c.human_matchable)
+        found = sum(1 for c, r in rows if c.human_matchable and r.participant_id == c.truth)
+        wrong = sum(1 for c, r in rows if r.participant_id is not None and r.participant_id != c.truth)
+        print(f"  {kind:32} {len(rows):6} {human:6} {found:6} {wrong:6}")
+
+
+def _examples(
+    cases: Sequence[Case], results: Sequence[MatchResult], names: dict[int, str], limit: int
+) -> None:
+    pairs = list(zip(cases, results, strict=True))
+    wrong = [(c, r) for c, r in pairs if r.participant_id not in (None, c.truth)]
+    missed = [(c, r) for c, r in pairs if c.human_matchable and r.participant_id != c.truth]
+    for title, rows in (("wrong matches", wrong), ("missed (a human could match)", missed)):
+        print(f"  {title}: {len(rows)}")
+        for c, r in rows[:limit]:
+            truth = names.get(c.truth, "-") if c.truth is not None else "(not on roster)"
+            got = names.get(r.participant_id, "-") if r.participant_id is not None else r.reason
+            print(f"    {c.connection.display_name!r:50} truth={truth!r} got={got!r} score={r.score:.1f}")
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One generated batch: the roster entries and the connections with their truth."""
+
+    index_input: list[matching.RosterEntry]
+    names: dict[int, str]
+    cases: list[Case]
+
+
+def generate(size: int, seed: int, mix: str) -> Batch:
+    """A roster of `size` and its connections, reproducible from the seed."""
+    rng = random.Random(seed)
+    roster = make_roster(rng, size, mix)
+    outsiders = make_outsiders(rng, size // 20, roster, mix) + make_near_outsiders(rng, size // 200, roster)
+    cases = make_cases(rng, roster, outsiders, f"K{rng.randint(1, 8)}")
+    return Batch([p.entry() for p in roster], {p.participant_id: p.roster_name() for p in roster}, cases)
+
+
+def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
+    """Match one batch with the module's thresholds and print its figures."""
+    started = time.perf_counter()
+    index = RosterIndex(batch.index_input)
+    built = time.perf_counter()
+    results = index.match_many([c.connection for c in batch.cases], {})
+    done = time.perf_counter()
+    figures = Figures.of(batch.cases, results)
+    print(
+        f"seed {seed}: roster {len(batch.index_input)}, connections {len(batch.cases)},"
+        f" auto-matched {figures.auto}, wrong {figures.wrong}, human-matchable {figures.matchable}"
+    )
+    print(f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}")
+    print(f"  time: index {built - started:.2f} s + match {done - built:.2f} s = {done - started:.2f} s")
+    methods = Counter(r.method or "-" for r in results)
+    reasons = Counter(r.reason for r in results)
+    print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
+    print("  by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    if verbose:
+        _per_kind(batch.cases, results)
+    if examples:
+        _examples(batch.cases, results, batch.names, examples)
+    return figures
+
+
+def sweep(batches: Sequence[Batch]) -> None:
+    """Worst precision and recall over the batches for each pair of thresholds."""
+    print(f"sweep over {len(batches)} batch(es): worst precision / worst recall")
+    print("  accept \\ margin " + "".join(f"{m:>16.0f}" for m in SWEEP_MARGIN))
+    for accept in SWEEP_ACCEPT:
+        cells = []
+        for margin in SWEEP_MARGIN:
+            figures = [
+                Figures.of(b.cases, RosterIndex(b.index_input, accept_score=accept, margin=margin).match_many(
+                    [c.connection for c in b.cases], {}
+                ))
+                for b in batches
+            ]  # fmt: skip
+            cells.append(f"{min(f.precision for f in figures):7.2%}/{min(f.recall for f in figures):7.2%}")
+        print(f"  {accept:14.0f} " + "".join(f"{cell:>16}" for cell in cells))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark over one or more seeds; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=5000, help="roster size (connections are about as many)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="also run the next seeds")
+    parser.add_argument(
+        "--mix", choices=sorted(MIXES), default="bali", help="which names dominate the roster"
+    )
+    parser.add_argument("--verbose", action="store_true", help="figures per kind of display name")
+    parser.add_argument("--examples", type=int, default=0, help="print this many errors of each sort")
+    parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
+    args = parser.parse_args(argv)
+    print(f"thresholds: ACCEPT_SCORE={matching.ACCEPT_SCORE} MARGIN={matching.MARGIN}; names: {args.mix}")
+    seeds = range(args.seed, args.seed + args.runs)
+    batches = [generate(args.size, seed, args.mix) for seed in seeds]
+    runs = [
+        run(b, s, verbose=args.verbose, examples=args.examples) for b, s in zip(batches, seeds, strict=True)
+    ]
+    if args.sweep:
+        sweep(batches)
+    worst_p = min(r.precision for r in runs)
+    worst_r = min(r.recall for r in runs)
+    ok = worst_p >= TARGET_PRECISION and worst_r >= TARGET_RECALL
+    print(
+        f"worst over {len(runs)} seed(s): precision {worst_p:.3%} (target {TARGET_PRECISION:.1%}),"
+        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}) -> {'OK' if ok else 'BELOW TARGET'}"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
