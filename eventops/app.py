@@ -6,14 +6,19 @@ import logging
 
 from aiohttp import web
 
+from eventops.auth import TokenCache
 from eventops.db import database_ctx
-from eventops.keys import SETTINGS, TEMPLATES
+from eventops.keys import SETTINGS, TEMPLATES, TOKEN_CACHE
 from eventops.settings import Settings
+from eventops.stream import setup_stream
+from eventops.web.api_review import setup_review
 from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
+from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
+from eventops.zoom_service import http_client_ctx, zoom_ctx
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
@@ -25,8 +30,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     )
     app[SETTINGS] = settings
     app[TEMPLATES] = create_templates()
+    app[TOKEN_CACHE] = TokenCache()  # bearer tokens: a revoked one stays valid up to its TTL (10 s)
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(listener_ctx)
+    app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
+    setup_stream(app)  # YouTube polling supervisor (issue 7)
+    setup_hadir(app)  # the self-attendance form's rate limit (issue 7)
+    setup_review(app)  # prepared rosters for identity matching (issue 6)
     setup_routes(app)
     return app
 

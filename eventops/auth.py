@@ -6,6 +6,9 @@ import enum
 import hashlib
 import hmac
 import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +48,7 @@ class Principal:
     token_id: int
     user_id: int | None = None
     via_cookie: bool = False
+    expires_at: datetime | None = None
 
     def has(self, role: Role) -> bool:
         """Whether this principal holds `role` or a higher one."""
@@ -147,6 +151,7 @@ async def authenticate(session: AsyncSession, raw: str, *, via_cookie: bool = Fa
         token_id=token.id,
         user_id=token.user_id,
         via_cookie=via_cookie,
+        expires_at=token.expires_at,
     )
 
 
@@ -167,3 +172,47 @@ async def logout(session: AsyncSession, raw: str) -> None:
         token.revoked_at = utcnow()
         session.add(token)
         await session.commit()
+
+
+class TokenCache:
+    """Recently authenticated bearer tokens, kept `ttl` seconds so a scan costs no token query.
+
+    The trade-off: a bearer token revoked in the database stays valid for up to `ttl` seconds in each process
+    that has it cached. Keyed by the token's hash; at most `size` entries (the oldest go first).
+    """
+
+    def __init__(
+        self, ttl: float = 10.0, size: int = 1024, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._clock = clock
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, raw: str) -> Principal | None:
+        """The cached principal for a token, or None when absent or stale."""
+        key = hash_token(raw)
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] <= self._clock():
+            del self._entries[key]
+            return None
+        return entry[1]
+
+    def put(self, raw: str, principal: Principal) -> None:
+        """Remember a principal for `ttl` seconds (less when its token expires sooner)."""
+        ttl = self.ttl
+        if principal.expires_at is not None:
+            ttl = min(ttl, (principal.expires_at - utcnow()).total_seconds())
+        if ttl <= 0:
+            return
+        key = hash_token(raw)
+        self._entries[key] = (self._clock() + ttl, principal)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def forget(self, raw: str) -> None:
+        """Drop a token (after revoking it in this process)."""
+        self._entries.pop(hash_token(raw), None)

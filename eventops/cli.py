@@ -133,6 +133,40 @@ def cmd_passes_render(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a batch's attendance as CSV, XLSX or PDF (the files the API downloads)."""
+    from eventops import exports
+
+    file = _run(settings, lambda s: exports.export_batch(s, args.event, args.code, args.format))
+    Path(args.out).write_bytes(file.data)
+    print(f"{file.filename}: {len(file.data):,} bytes written to {args.out}")
+    return 0
+
+
+def cmd_zoom_sync(args: argparse.Namespace, settings: Settings) -> int:
+    """Pull a batch's Zoom participant report and reconcile it with the webhook sessions."""
+    import aiohttp
+
+    from eventops import zoom_sync
+    from eventops.zoom_service import zoom_client
+
+    def say(message: str) -> None:
+        print(message, flush=True)
+
+    async def work(session: AsyncSession) -> zoom_sync.SyncResult:
+        event = await events.get_event(session, args.event)
+        batch = await events.get_batch(session, event, args.code)
+        async with aiohttp.ClientSession() as http:
+            return await zoom_sync.sync_batch(session, zoom_client(settings, http), batch, progress=say)
+
+    result = _run(settings, work)
+    print(
+        f"{result.report_rows} report rows: {result.sessions_created} sessions created,"
+        f" {result.sessions_updated} updated, {result.webhook_only} seen only by webhooks"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, with --help on every command."""
     parser = argparse.ArgumentParser(prog="eventops", description=__doc__)
@@ -178,6 +212,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", help="only this batch's code")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.set_defaults(func=cmd_passes_render)
+
+    zoom = sub.add_parser("zoom", help="Zoom attendance").add_subparsers(dest="action", required=True)
+    p = zoom.add_parser("sync", help="pull a batch's participant report and reconcile it")
+    p.add_argument("event", help="the event's slug")
+    p.add_argument("code", help="the batch's code")
+    p.set_defaults(func=cmd_zoom_sync)
+
+    p = sub.add_parser("export", help="write a batch's attendance as CSV, XLSX or PDF")
+    p.add_argument("event", help="the event's slug")
+    p.add_argument("code", help="the batch's code")
+    p.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"))
+    p.add_argument("--out", required=True, help="the file to write")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

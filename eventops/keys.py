@@ -7,13 +7,18 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    import aiohttp
     import jinja2
     from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from eventops.auth import Principal
+    from eventops.auth import Principal, TokenCache
     from eventops.live import Hub
+    from eventops.ratelimit import TokenBucket
+    from eventops.review import RosterIndexCache
     from eventops.settings import Settings
+    from eventops.stream import StreamOptions, StreamSupervisor
+    from eventops.zoom_service import WebhookInbox, ZoomWorker
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
@@ -23,3 +28,14 @@ LIVE_HUB: web.AppKey[Hub] = web.AppKey("live_hub")
 
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 CSRF_NEW: web.RequestKey[str] = web.RequestKey("csrf_new")
+TOKEN_CACHE: web.AppKey[TokenCache] = web.AppKey("token_cache")
+# Zoom (issue 5): the outbound HTTP client, the webhook inbox (group commit) and its worker.
+HTTP_CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("http_client")
+ZOOM_INBOX: web.AppKey[WebhookInbox] = web.AppKey("zoom_inbox")
+ZOOM_WORKER: web.AppKey[ZoomWorker] = web.AppKey("zoom_worker")
+# YouTube and checkpoints (issue 7): polling options, the supervisor, the self-attendance form's rate limit.
+STREAM_OPTIONS: web.AppKey[StreamOptions] = web.AppKey("stream_options")
+STREAM: web.AppKey[StreamSupervisor] = web.AppKey("stream")
+HADIR_LIMITER: web.AppKey[TokenBucket] = web.AppKey("hadir_limiter")
+# Identity matching (issue 6): batch rosters prepared for the matcher, kept per process.
+ROSTER_INDEXES: web.AppKey[RosterIndexCache] = web.AppKey("roster_indexes")

@@ -176,12 +176,24 @@ class ZoomEvent(SQLModel, table=True):
     """A webhook delivery, stored raw before it is processed; `dedup_key` drops redeliveries."""
 
     __tablename__ = "zoom_events"
+    __table_args__ = (
+        # The worker's queue: rows not processed yet (a small set however large the table grows).
+        Index(
+            "ix_zoom_events_pending",
+            "id",
+            sqlite_where=text("processed_at IS NULL"),
+            postgresql_where=text("processed_at IS NULL"),
+        ),
+        Index("ix_zoom_events_instance", "meeting_uuid", "event"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     dedup_key: str = Field(max_length=200, unique=True)
     event: str = Field(max_length=64)
     event_ts: int = Field(sa_type=BigInteger)
     meeting_id: str = Field(default="", max_length=64, index=True)
+    meeting_uuid: str | None = Field(default=None, max_length=200)
+    connection_key: str | None = Field(default=None, max_length=200, index=True)
     body: str = Field(sa_type=Text)
     received_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
     processed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
@@ -209,6 +221,10 @@ class OnlineSession(SQLModel, table=True):
     match_method: str | None = Field(default=None, max_length=16)
     match_score: float | None = None
     review_state: str = Field(default="pending", max_length=16)
+    # The matcher's verdict on a pending connection (issue 6, `eventops.review`): why it is not matched and
+    # whom to suggest (JSON `[[participant_id, score], ...]`); NULL until `match_pending` examined it.
+    match_reason: str | None = Field(default=None, max_length=32)
+    suggestions: str | None = Field(default=None, sa_type=Text)
     seen_by_webhook: bool = False
     seen_in_report: bool = False
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
@@ -263,6 +279,9 @@ class ChatMessage(SQLModel, table=True):
     published_at: datetime = Field(sa_column=_utc())
     received_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
     participant_id: int | None = Field(default=None, foreign_key="participants.id")
+    # snippet.type; a messageDeletedEvent sets `deleted_at` on the message it names, which keeps its credit
+    kind: str = Field(default="textMessageEvent", max_length=32)
+    deleted_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class ViewerSample(SQLModel, table=True):
@@ -327,6 +346,9 @@ class AttendanceRecordRow(SQLModel, table=True):
     last_seen: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     sources: str = Field(default="", max_length=100)
     flags: str = Field(default="", max_length=100)
+    # What the evidence said before an override (status and mode above are the final word).
+    computed_status: str | None = Field(default=None, max_length=16)
+    computed_mode: str | None = Field(default=None, max_length=16)
     computed_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
 
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import NotFound
+from eventops.errors import Conflict, Invalid, NotFound
 from eventops.i18n import format_date_id
-from eventops.models import Batch, Event, Participant, Pass
-from eventops.nip import mask_nip
+from eventops.models import AuditEntry, Batch, Event, Participant, Pass
+from eventops.nip import mask_nip, normalise_nip
 from eventops.passes_render import Badge, qr_png, render_badges_pdf
-from eventops.timeutil import zone
+from eventops.timeutil import utcnow, zone
 
 TOKEN_BYTES = 24  # 192 bits, URL-safe
+PASS_TABLE = Pass.__table__  # type: ignore[attr-defined]
 
 
 def new_token() -> str:
@@ -45,6 +48,7 @@ class PassView:
     batch_name: str
     venue: str
     batch: Batch
+    zoom_join_url: str | None = None  # the personal Zoom link, once pushed (issue 5)
 
 
 async def pass_view(session: AsyncSession, token: str) -> PassView:
@@ -75,6 +79,7 @@ async def pass_view(session: AsyncSession, token: str) -> PassView:
         batch_name=batch.name,
         venue=batch.venue,
         batch=batch,
+        zoom_join_url=person.zoom_join_url,
     )
 
 
@@ -137,3 +142,43 @@ async def badges_pdf(
     if batch_code is not None and not badges:
         raise NotFound(f"batch {batch_code!r} has no participants with passes", code="no_passes")
     return render_badges_pdf(badges, progress=progress), len(badges)
+
+
+async def revoke_and_reissue(session: AsyncSession, event: Event, nip: str, reason: str, actor: str) -> Pass:
+    """Revoke a participant's live pass and issue a new one, audited, in one transaction; the new pass."""
+    reason = reason.strip()
+    if not reason or len(reason) > 200:
+        raise Invalid(
+            "alasan wajib diisi (paling banyak 200 karakter) · a reason of 1-200 characters is required",
+            details=[{"field": "reason", "message": "1-200 characters"}],
+        )
+    person = await participant_by_nip(session, event, normalise_nip(nip))
+    now = utcnow()
+    conn = await session.connection()
+    revoked = await conn.execute(
+        update(PASS_TABLE)
+        .where(PASS_TABLE.c.participant_id == person.id, PASS_TABLE.c.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+        .returning(PASS_TABLE.c.id)
+    )
+    old_ids = list(revoked.scalars())
+    if not old_ids:  # none live, or another organiser revoked it this instant: the index allows one live pass
+        await session.rollback()
+        raise Conflict(
+            "peserta ini tidak punya kartu aktif · this participant has no live pass", code="no_live_pass"
+        )
+    fresh = Pass(participant_id=person.id, token=new_token(), issued_at=now)  # type: ignore[arg-type]
+    session.add(fresh)
+    session.add(
+        AuditEntry(
+            at=now,
+            actor=actor[:100],
+            action="pass_revoke",
+            event_id=event.id,
+            batch_id=person.batch_id,
+            subject=f"participant:{person.id}",
+            details=json.dumps({"reason": reason, "revoked_pass_ids": old_ids}),
+        )
+    )
+    await session.commit()
+    return fresh

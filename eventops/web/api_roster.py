@@ -57,6 +57,7 @@ def participant_json(person: Participant, batch: Batch, principal: Principal) ->
     """A participant as the API shows it: NIP, phone and email in full to organisers only."""
     full = principal.has(Role.organiser)
     data: dict[str, Any] = {
+        "id": person.id,  # what staff send for a manual check-in: they only see the NIP masked
         "nip": person.nip if full else (mask_nip(person.nip) if person.nip else None),
         "name": person.name,
         "agency": person.agency,

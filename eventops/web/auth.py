@@ -9,7 +9,7 @@ from aiohttp import web
 
 from eventops import auth
 from eventops.errors import Forbidden, Unauthorized
-from eventops.keys import CSRF_NEW, PRINCIPAL, SESSIONMAKER
+from eventops.keys import CSRF_NEW, PRINCIPAL, SESSIONMAKER, TOKEN_CACHE
 from eventops.web.access import Handler, access_of
 
 SESSION_COOKIE = "eventops_session"
@@ -49,8 +49,14 @@ async def _principal(request: web.Request) -> auth.Principal | None:
         via_cookie, token = True, request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
+    cache = request.app[TOKEN_CACHE]
+    if not via_cookie and (cached := cache.get(token)) is not None:
+        return cached
     async with request.app[SESSIONMAKER]() as session:
-        return await auth.authenticate(session, token, via_cookie=via_cookie)
+        principal = await auth.authenticate(session, token, via_cookie=via_cookie)
+    if principal is not None and not via_cookie:
+        cache.put(token, principal)
+    return principal
 
 
 @web.middleware

@@ -6,7 +6,20 @@ from pathlib import Path
 
 from aiohttp import web
 
-from eventops.web import api_events, api_roster, live, pages
+from eventops.web import (
+    api_attendance,
+    api_checkin,
+    api_events,
+    api_review,
+    api_roster,
+    api_stream,
+    api_zoom,
+    hadir,
+    live,
+    pages,
+    webhooks,
+)
+from eventops.web import scanner as scanner_pages
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -32,6 +45,53 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(api + "/{event}/participants", api_roster.list_participants, name="participants")
     r.add_get(api + "/{event}/participants/{nip}/pass.png", api_roster.pass_png, name="pass_png")
 
+    # scanner page (issue 4)
+    r.add_get("/scan", scanner_pages.scan_page, name="scan")
+
+    # venue check-in API (issue 4)
+    door = api + "/{event}/batches/{code}"
+    r.add_post(door + "/scans", api_checkin.scan, name="scan_pass")
+    r.add_get(door + "/scans", api_checkin.recent_scans, name="recent_scans")
+    r.add_post(door + "/checkins", api_checkin.manual_checkin, name="manual_checkin")
+    r.add_get(door + "/checkins/stats", api_checkin.checkin_stats, name="checkin_stats")
+    r.add_post(door + "/walkins", api_checkin.walk_in, name="walk_in")
+    r.add_get(api + "/{event}/walkins", api_checkin.list_walk_ins, name="walk_ins")
+    r.add_post(api + "/{event}/participants/{nip}/pass/revoke", api_checkin.revoke_pass, name="revoke_pass")
+
     r.add_get(api + "/{event}/batches/{code}/live", live.batch_live, name="batch_live")
+
+    # attendance, overrides, recap and downloads (issue 6)
+    batch = api + "/{event}/batches/{code}"
+    r.add_post(batch + "/finalize", api_attendance.finalize, name="finalize")
+    r.add_post(batch + "/reopen", api_attendance.reopen, name="reopen")
+    r.add_post(batch + "/overrides", api_attendance.add_override, name="add_override")
+    r.add_get(batch + "/attendance", api_attendance.show_attendance, name="attendance")
+    for fmt in ("csv", "xlsx", "pdf"):
+        r.add_get(f"{batch}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
+    r.add_get(batch + "/summary", api_attendance.summary, name="summary")
+
+    # identity matching and the review queue (issue 6)
+    r.add_post(batch + "/match", api_review.match, name="match_pending")
+    r.add_get(batch + "/review", api_review.queue, name="review_queue")
+    r.add_post(batch + "/review/{id}", api_review.decide, name="review_decide")
+
+    # Zoom: webhooks, online now, report sync, personal join links (issue 5)
+    r.add_post("/webhooks/zoom", webhooks.zoom_webhook, name="zoom_webhook")
+    zoom = api + "/{event}/batches/{code}/zoom"
+    r.add_get(zoom + "/online", api_zoom.online, name="zoom_online")
+    r.add_post(zoom + "/sync", api_zoom.sync, name="zoom_sync")
+    r.add_post(zoom + "/registrants", api_zoom.registrants, name="zoom_registrants")
+
+    # YouTube stream, checkpoints and the self-attendance form (issue 7)
+    stream = api + "/{event}/batches/{code}"
+    r.add_post(stream + "/checkpoints", api_stream.create_checkpoint, name="create_checkpoint")
+    r.add_get(stream + "/checkpoints", api_stream.list_checkpoints, name="checkpoints")
+    r.add_get(stream + "/youtube", api_stream.stream_state, name="youtube_state")
+    r.add_post(stream + "/youtube/start", api_stream.start_polling, name="youtube_start")
+    r.add_post(stream + "/youtube/stop", api_stream.stop_polling, name="youtube_stop")
+    r.add_post(stream + "/youtube/poll", api_stream.poll_now, name="youtube_poll")
+    r.add_get("/stream/{event}/{code}", api_stream.stream_page, name="stream_page")
+    r.add_get("/b/{event}/{code}/hadir", hadir.hadir_form, name="hadir_form")
+    r.add_post("/b/{event}/{code}/hadir", hadir.hadir_submit, name="hadir_submit")
 
     r.add_static("/static", STATIC, name="static", append_version=True)

@@ -1,0 +1,202 @@
+"""JSON API: a batch's attendance records, finalize and reopen, overrides, the recap and the downloads."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from eventops import attendance, exports
+from eventops.attendance import BatchAttendance
+from eventops.attendance_facts import Person
+from eventops.auth import Role
+from eventops.keys import PRINCIPAL, SESSIONMAKER
+from eventops.models import Batch, Event
+from eventops.recap import GroupSummary, Summary
+from eventops.rules import AttendanceRecord
+from eventops.web.access import Handler, requires
+from eventops.web.parse import json_model
+from eventops.web.render import json_response
+
+
+class ReopenIn(BaseModel):
+    """POST …/reopen."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class OverrideIn(BaseModel):
+    """POST …/overrides."""
+
+    model_config = ConfigDict(extra="forbid")
+    participant_nip: str = Field(min_length=1, max_length=40)
+    status: Literal["present", "partial", "absent"]
+    mode: Literal["offline", "zoom", "youtube", "form"] | None = None
+    reason: str = Field(min_length=1, max_length=500)
+
+
+def _actor(request: web.Request) -> str:
+    principal = request[PRINCIPAL]
+    assert principal is not None
+    return principal.name
+
+
+def _path(request: web.Request) -> tuple[str, str]:
+    return request.match_info["event"], request.match_info["code"]
+
+
+def record_json(person: Person, r: AttendanceRecord, code: str, tz: str) -> dict[str, Any]:
+    """One record as organisers see it (full NIP), times in the event's zone."""
+    override = r.override
+    return {
+        "nip": person.nip,
+        "name": person.name,
+        "agency": person.agency,
+        "unit": person.unit,
+        "batch": code,
+        "walk_in": person.walk_in,
+        "status": r.status,
+        "mode": r.mode,
+        "checked_in_at": exports.local_iso(r.checked_in_at, tz) or None,
+        "online_minutes": r.online_minutes,
+        "checkpoints": r.checkpoints,
+        "first_seen": exports.local_iso(r.first_seen, tz) or None,
+        "last_seen": exports.local_iso(r.last_seen, tz) or None,
+        "sources": list(r.sources),
+        "flags": list(r.flags),
+        "computed_status": r.computed_status,
+        "computed_mode": r.computed_mode,
+        "override": None
+        if override is None
+        else {"by": override.by, "at": exports.local_iso(override.at, tz), "reason": override.reason},
+    }
+
+
+def _batch_state(event: Event, batch: Batch, frozen: bool) -> dict[str, Any]:
+    return {
+        "event": event.slug,
+        "batch": batch.code,
+        "frozen": frozen,
+        "finalized_at": exports.local_iso(batch.finalized_at, event.timezone) or None,
+    }
+
+
+def attendance_json(att: BatchAttendance) -> dict[str, Any]:
+    """The batch's state and every record."""
+    tz, code = att.event.timezone, att.batch.code
+    return {
+        **_batch_state(att.event, att.batch, att.frozen),
+        "count": len(att.records),
+        "records": [record_json(p, r, code, tz) for p, r in att.rows()],
+    }
+
+
+def _group_json(g: GroupSummary) -> dict[str, Any]:
+    data: dict[str, Any] = {} if g.unit is None else {"unit": g.unit}
+    return {
+        "agency": g.agency,
+        **data,
+        "expected": g.expected,
+        "present_offline": g.present_offline,
+        "present_online": g.present_online,
+        "partial": g.partial,
+        "absent": g.absent,
+        "attendance_pct": round(g.attendance_pct, 1),
+    }
+
+
+def summary_json(att: BatchAttendance, summary: Summary) -> dict[str, Any]:
+    """Counts only (no personal data): by status, by mode, per agency and per unit."""
+    overall = _group_json(summary.overall)
+    del overall["agency"]
+    return {
+        **_batch_state(att.event, att.batch, att.frozen),
+        "total": summary.overall.expected,
+        "overall": overall,
+        "by_status": dict(summary.by_status),
+        "by_mode": dict(summary.by_mode),
+        "by_agency": [_group_json(g) for g in summary.by_agency],
+        "by_unit": [_group_json(g) for g in summary.by_unit],
+    }
+
+
+@requires(Role.organiser)
+async def finalize(request: web.Request) -> web.Response:
+    """Compute and freeze the batch's records."""
+    event, code = _path(request)
+    async with request.app[SESSIONMAKER]() as session:
+        att = await attendance.finalize(session, event, code, _actor(request))
+    summary = att.summary()
+    state = _batch_state(att.event, att.batch, True)
+    return json_response({**state, "count": len(att.records), "by_status": dict(summary.by_status)})
+
+
+@requires(Role.organiser)
+async def reopen(request: web.Request) -> web.Response:
+    """Unfreeze a finalized batch, with a reason (audited)."""
+    body = await json_model(request, ReopenIn)
+    event, code = _path(request)
+    async with request.app[SESSIONMAKER]() as session:
+        found, batch = await attendance.reopen(session, event, code, _actor(request), body.reason)
+    return json_response(_batch_state(found, batch, False))
+
+
+@requires(Role.organiser)
+async def add_override(request: web.Request) -> web.Response:
+    """Override one participant's record, with a reason (audited)."""
+    body = await json_model(request, OverrideIn)
+    event, code = _path(request)
+    async with request.app[SESSIONMAKER]() as session:
+        result = await attendance.add_override(
+            session, event, code, body.participant_nip, body.status, body.mode, body.reason, _actor(request)
+        )
+    tz = result.timezone
+    return json_response(
+        {
+            "id": result.override.id,
+            "record": record_json(result.person, result.record, code, tz),
+        },
+        status=201,
+    )
+
+
+@requires(Role.organiser)
+async def show_attendance(request: web.Request) -> web.Response:
+    """The records as JSON: frozen once finalized, else computed now."""
+    event, code = _path(request)
+    async with request.app[SESSIONMAKER]() as session:
+        att = await attendance.batch_attendance(session, event, code)
+    return json_response(attendance_json(att))
+
+
+@requires(Role.moderator)
+async def summary(request: web.Request) -> web.Response:
+    """Counts by status, mode and agency."""
+    event, code = _path(request)
+    async with request.app[SESSIONMAKER]() as session:
+        att, recap = await attendance.batch_summary(session, event, code)
+    return json_response(summary_json(att, recap))
+
+
+def download(fmt: str) -> Handler:
+    """The handler of one download format (csv, xlsx or pdf)."""
+
+    @requires(Role.organiser)
+    async def handler(request: web.Request) -> web.Response:
+        event, code = _path(request)
+        async with request.app[SESSIONMAKER]() as session:
+            file = await exports.export_batch(session, event, code, fmt)
+        return web.Response(
+            body=file.data,
+            headers={
+                "Content-Type": file.content_type,
+                "Content-Disposition": f'attachment; filename="{file.filename}"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    handler.__name__ = handler.__qualname__ = f"download_{fmt}"
+    handler.__doc__ = f"The batch's attendance as {fmt.upper()}."
+    return handler

@@ -1,0 +1,141 @@
+"""JSON API: matching a batch's Zoom connections to its roster, and the moderators' review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from eventops import events, review, review_queue
+from eventops.auth import Role
+from eventops.errors import NotFound
+from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
+from eventops.models import Participant
+from eventops.nip import mask_nip
+from eventops.review import RosterIndexCache
+from eventops.review_queue import Decision, ReviewItem
+from eventops.timeutil import zone
+from eventops.web.access import requires
+from eventops.web.parse import json_model, query_int
+from eventops.web.render import json_response
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names nothing (and must not reach PostgreSQL)
+
+
+class DecisionIn(BaseModel):
+    """POST …/review/{id}: exactly one of a full NIP, a participant reference, or `dismiss: true`."""
+
+    model_config = ConfigDict(extra="forbid")
+    participant_nip: str | None = Field(default=None, min_length=1, max_length=40)
+    participant_ref: int | None = Field(default=None, ge=1, le=MAX_ID)
+    dismiss: bool = False
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> DecisionIn:
+        chosen = [self.participant_nip is not None, self.participant_ref is not None, self.dismiss]
+        if sum(chosen) != 1:
+            raise ValueError("give exactly one of participant_nip, participant_ref or dismiss: true")
+        return self
+
+
+def setup_review(app: web.Application, cache: RosterIndexCache | None = None) -> None:
+    """Install the process's cache of prepared batch rosters."""
+    app[ROSTER_INDEXES] = cache or RosterIndexCache()
+
+
+def person_json(person: Participant) -> dict[str, Any]:
+    """A participant as moderators see it here: the NIP masked, an opaque reference to send back."""
+    return {
+        "participant_ref": person.id,
+        "participant_nip_masked": mask_nip(person.nip) if person.nip else None,
+        "name": person.name,
+        "agency": person.agency,
+    }
+
+
+def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
+    """One queue item, times in the event's zone (display names as they came: escaping is the page's job)."""
+    return {
+        "id": item.id,
+        "display_name": item.display_name,
+        "email": item.email,
+        "connections": item.connections,
+        "first_joined": item.first_joined.astimezone(zone(tz)).isoformat(),
+        "minutes": item.minutes,
+        "reason": item.reason,
+        "suggestions": [{**person_json(s.participant), "score": s.score} for s in item.suggestions],
+    }
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """What a decision did."""
+    return {
+        "id": decision.id,
+        "display_name": decision.display_name,
+        "state": decision.state,
+        "connections": decision.connections,
+        "participant": person_json(decision.participant) if decision.participant else None,
+        "alias": decision.alias,
+    }
+
+
+def _item_id(request: web.Request) -> int:
+    raw = request.match_info["id"]
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        raise NotFound(f"no review item {raw[:20]!r}", code="review_item_not_found")
+    return int(raw)
+
+
+@requires(Role.moderator)
+async def match(request: web.Request) -> web.Response:
+    """Match the batch's pending Zoom connections to its roster now; counts by method and reason."""
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        run = await review.match_pending(session, batch, cache=request.app[ROSTER_INDEXES])
+    return json_response({"event": event.slug, "batch": batch.code, **run.as_json()})
+
+
+@requires(Role.moderator)
+async def queue(request: web.Request) -> web.Response:
+    """Unmatched connections grouped by display name, most minutes first, with suggestions."""
+    limit = query_int(request, "limit", 200, 1, 1000)
+    offset = query_int(request, "offset", 0, 0, 10_000_000)
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        found = await review_queue.review_queue(
+            session, batch, limit=limit, offset=offset, cache=request.app[ROSTER_INDEXES]
+        )
+    return json_response(
+        {
+            "event": event.slug,
+            "batch": batch.code,
+            "total": found.total,
+            "items": [item_json(i, event.timezone) for i in found.items],
+        }
+    )
+
+
+@requires(Role.moderator)
+async def decide(request: web.Request) -> web.Response:
+    """Resolve a queue item to a participant (full NIP or reference) or dismiss it."""
+    item_id = _item_id(request)
+    body = await json_model(request, DecisionIn)
+    principal = request[PRINCIPAL]
+    assert principal is not None
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        decision = await review_queue.decide(
+            session,
+            event,
+            batch,
+            item_id,
+            principal.name,
+            nip=body.participant_nip,
+            participant_ref=body.participant_ref,
+            dismiss=body.dismiss,
+        )
+    return json_response(decision_json(decision))

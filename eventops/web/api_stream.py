@@ -1,0 +1,200 @@
+"""Checkpoints and the YouTube stream of a batch: the moderators' JSON API and their dashboard page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from eventops import checkpoints, events
+from eventops.auth import Role
+from eventops.chat_codes import mask_nips
+from eventops.i18n import format_datetime_id, format_int_id
+from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
+from eventops.models import Batch, Checkpoint, Event
+from eventops.stream import PollRound, StreamView
+from eventops.timeutil import zone
+from eventops.web.access import requires
+from eventops.web.parse import json_model
+from eventops.web.render import json_response, render
+
+# Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
+# eventops.stream_job).
+REASONS: dict[str, tuple[str, str]] = {
+    "quota_exceeded": (
+        "Kuota harian YouTube habis; polling berhenti sampai kuota direset (tengah malam waktu Pasifik)",
+        "The YouTube daily quota is spent; polling stops until it resets (midnight Pacific time)",
+    ),
+    "budget_spent": ("Jatah kuota untuk siaran ini habis", "This stream's share of the daily quota is spent"),
+    "chat_ended": ("Chat langsung sudah berakhir", "The live chat has ended"),
+    "chat_disabled": ("Chat dimatikan oleh pemilik siaran", "The owner turned the live chat off"),
+    "chat_not_found": ("Chat langsung tidak ditemukan", "The live chat was not found"),
+    "video_not_found": ("Video tidak ditemukan; periksa ID video", "Video not found; check the video id"),
+    "broadcast_ended": ("Siaran sudah selesai", "The broadcast has ended"),
+    "forbidden": ("YouTube menolak akses (kunci API?)", "YouTube refused access (the API key?)"),
+    "bad_request": (
+        "Konfigurasi salah (kunci API atau parameter)",
+        "Configuration error (API key or parameter)",
+    ),
+    "unavailable": ("YouTube berulang kali tidak dapat dihubungi", "YouTube was unreachable again and again"),
+    "error": ("Terjadi kesalahan tak terduga", "An unexpected error"),
+    "cancelled": ("Dibatalkan", "Cancelled"),
+    "stopped_by_moderator": ("Dihentikan oleh moderator", "Stopped by a moderator"),
+    "window_closed": ("Waktu kelompok sudah lewat", "The batch's time is over"),
+}
+
+
+class CheckpointIn(BaseModel):
+    """POST …/checkpoints."""
+
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(max_length=64)
+    opens_at: AwareDatetime
+    closes_at: AwareDatetime
+
+
+def checkpoint_json(checkpoint: Checkpoint, submissions: int, event: Event) -> dict[str, Any]:
+    """A checkpoint as the API shows it, times in the event's zone."""
+    tz = zone(event.timezone)
+    return {
+        "code": checkpoint.code,
+        "opens_at": checkpoint.opens_at.astimezone(tz).isoformat(),
+        "closes_at": checkpoint.closes_at.astimezone(tz).isoformat(),
+        "created_by": checkpoint.created_by,
+        "submissions": submissions,
+    }
+
+
+def stream_json(view: StreamView, batch: Batch) -> dict[str, Any]:
+    """A batch's stream state as the API shows it."""
+    plan = view.plan
+    return {
+        "batch": batch.code,
+        "video_id": view.video_id,
+        "configured": view.configured,
+        "running": view.running,
+        "stop_reason": view.stop_reason,
+        "detail": view.detail,
+        "live_chat_id": view.live_chat_id,
+        "viewers": view.figures.viewers,
+        "sampled_at": view.figures.sampled_at,
+        "messages": view.figures.messages,
+        "submissions": view.figures.submissions,
+        "quota": {
+            "spent": view.quota_spent,
+            "limit": plan.share_units if plan else None,
+            "viewer_interval_s": plan.viewer_interval_s if plan else None,
+            "chat_interval_s": plan.chat_interval_s if plan else None,
+        },
+        "window": {"starts_at": view.window[0], "ends_at": view.window[1]},
+        "updated_at": view.updated_at,
+    }
+
+
+def round_json(found: PollRound) -> dict[str, Any]:
+    """What one polling round found (the contract: viewers, new_messages, submissions, stopped)."""
+    return {
+        "viewers": found.viewers,
+        "new_messages": found.new_messages,
+        "submissions": found.submissions,
+        "stopped": found.stopped,
+        "detail": found.detail,
+        "error": found.error,
+        "quota_spent": found.quota_spent,
+    }
+
+
+async def _batch(request: web.Request) -> tuple[Event, Batch]:
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+    return event, batch
+
+
+@requires(Role.moderator)
+async def create_checkpoint(request: web.Request) -> web.Response:
+    """Open a checkpoint: a code shown on the stream between two times."""
+    body = await json_model(request, CheckpointIn)
+    principal = request[PRINCIPAL]
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        checkpoint = await checkpoints.create_checkpoint(
+            session, batch, body.code, body.opens_at, body.closes_at, principal.name if principal else ""
+        )
+    return json_response(checkpoint_json(checkpoint, 0, event), status=201)
+
+
+@requires(Role.moderator)
+async def list_checkpoints(request: web.Request) -> web.Response:
+    """The batch's checkpoints with their submission counts."""
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        found = await checkpoints.list_checkpoints(session, batch)
+    return json_response({"checkpoints": [checkpoint_json(c, n, event) for c, n in found]})
+
+
+@requires(Role.moderator)
+async def stream_state(request: web.Request) -> web.Response:
+    """The batch's YouTube polling state."""
+    _, batch = await _batch(request)
+    return json_response(stream_json(await request.app[STREAM].view(batch), batch))
+
+
+@requires(Role.moderator)
+async def start_polling(request: web.Request) -> web.Response:
+    """Start polling the batch's stream now."""
+    _, batch = await _batch(request)
+    await request.app[STREAM].start(batch)
+    return json_response(stream_json(await request.app[STREAM].view(batch), batch))
+
+
+@requires(Role.moderator)
+async def stop_polling(request: web.Request) -> web.Response:
+    """Stop polling the batch's stream."""
+    _, batch = await _batch(request)
+    await request.app[STREAM].stop(batch)
+    return json_response(stream_json(await request.app[STREAM].view(batch), batch))
+
+
+@requires(Role.moderator)
+async def poll_now(request: web.Request) -> web.Response:
+    """One polling round now: viewers and one chat page."""
+    _, batch = await _batch(request)
+    return json_response(round_json(await request.app[STREAM].poll_once(batch)))
+
+
+@requires(Role.moderator, page=True)
+async def stream_page(request: web.Request) -> web.Response:
+    """The moderators' stream page: viewers now, polling state and why it stopped."""
+    event, batch = await _batch(request)
+    view = await request.app[STREAM].view(batch)
+    async with request.app[SESSIONMAKER]() as session:
+        found = await checkpoints.list_checkpoints(session, batch)
+    tz = event.timezone
+    recent = [
+        {
+            "at": format_datetime_id(m.published_at, tz),
+            "author": m.author_name,
+            "text": mask_nips(m.text),  # viewers type NIPs: full ones are for organisers only
+            "deleted": m.deleted_at is not None,
+        }
+        for m in view.figures.recent
+    ]
+    return render(
+        request,
+        "stream.html",
+        event=event,
+        batch=batch,
+        view=view,
+        reason=REASONS.get(view.stop_reason or "", (view.stop_reason or "", "")),
+        viewers=format_int_id(view.figures.viewers) if view.figures.viewers is not None else None,
+        sampled=format_datetime_id(view.figures.sampled_at, tz) if view.figures.sampled_at else "",
+        updated=format_datetime_id(view.updated_at, tz) if view.updated_at else "",
+        checkpoints=[
+            (c, n, format_datetime_id(c.opens_at, tz), format_datetime_id(c.closes_at, tz)) for c, n in found
+        ],
+        recent=recent,
+    )

@@ -1,0 +1,105 @@
+"""The public self-attendance form for stream viewers: NIP + checkpoint code, rate-limited per client."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from aiohttp import web
+
+from eventops import checkpoints, events
+from eventops.checkpoints import FormAnswer
+from eventops.i18n import format_time_en, format_time_id
+from eventops.keys import HADIR_LIMITER, SESSIONMAKER
+from eventops.models import Batch, Event
+from eventops.ratelimit import TokenBucket
+from eventops.timeutil import utcnow
+from eventops.web.access import public
+from eventops.web.render import render
+
+# A viewer needs one try per checkpoint; a few typos are normal. Recorded answers give their token back,
+# so a whole office sharing one address can still register everyone, while guessing stays slow.
+PER_MINUTE = 10
+BURST = 5
+STATUS = {
+    checkpoints.RECORDED: 200,
+    checkpoints.ALREADY_RECORDED: 200,
+    checkpoints.INVALID_NIP: 422,
+    checkpoints.WRONG_CODE: 422,
+    checkpoints.UNKNOWN_NIP: 422,
+    checkpoints.NOT_OPEN_YET: 409,
+    checkpoints.CLOSED: 409,
+}
+
+
+def setup_hadir(app: web.Application, limiter: TokenBucket | None = None) -> None:
+    """Install the form's rate limiter (one bucket per client address, in this process)."""
+    app[HADIR_LIMITER] = limiter or TokenBucket(PER_MINUTE, BURST)
+
+
+def _client(request: web.Request) -> str:
+    """The client's address as this server sees it (X-Forwarded-For is not trusted)."""
+    return request.remote or "unknown"
+
+
+async def _batch(request: web.Request) -> tuple[Event, Batch]:
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+    return event, batch
+
+
+def _times(answer: FormAnswer, tz: str) -> dict[str, str]:
+    """The answer's times as the page shows them, in the event's zone."""
+    shown = {"opens": answer.opens_at, "closes": answer.closes_at, "recorded": answer.recorded_at}
+    out = {}
+    for name, value in shown.items():
+        if value is not None:
+            out[name] = format_time_id(value, tz)
+            out[name + "_en"] = format_time_en(value, tz)
+    return out
+
+
+def _page(request: web.Request, event: Event | None, batch: Batch | None, **context: Any) -> web.Response:
+    context.setdefault("answer", None)
+    context.setdefault("times", {})
+    context.setdefault("nip", "")
+    context.setdefault("retry_after", 0)
+    return render(request, "hadir.html", event=event, batch=batch, **context)
+
+
+@public(page=True)
+async def hadir_form(request: web.Request) -> web.Response:
+    """The form: NIP and the code shown on the stream."""
+    event, batch = await _batch(request)
+    return _page(request, event, batch)
+
+
+@public(page=True)
+async def hadir_submit(request: web.Request) -> web.Response:
+    """Record a submission and answer on the page; too many tries from one address get a 429 page."""
+    limiter = request.app[HADIR_LIMITER]
+    verdict = limiter.take(_client(request))
+    if not verdict.allowed:
+        wait = max(1, math.ceil(verdict.retry_after))
+        response = _page(request, None, None, status=429, retry_after=wait)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    form = await request.post()
+    nip, code = (str(form.get(name, ""))[:64] for name in ("nip", "code"))
+    event, batch = await _batch(request)
+    async with request.app[SESSIONMAKER]() as session:
+        answer = await checkpoints.submit_form(session, batch, nip, code, utcnow())
+    if answer.result == checkpoints.RECORDED:
+        limiter.give_back(_client(request))
+    return _page(
+        request,
+        event,
+        batch,
+        status=STATUS[answer.result],
+        answer=answer,
+        times=_times(answer, event.timezone),
+        # a typo is easier to fix in place; after a success the form is blank for the next person on the
+        # same device (offices watch together)
+        nip="" if answer.ok else nip.strip(),
+    )

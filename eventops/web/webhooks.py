@@ -1,0 +1,29 @@
+"""Webhooks from outside services: Zoom (signed by Zoom, so no login and no CSRF)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from eventops import zoom_ingest
+from eventops.keys import SETTINGS, ZOOM_INBOX
+from eventops.web.access import public
+from eventops.web.parse import read_body
+from eventops.web.render import json_response
+from integrations.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+
+@public(csrf=False)
+async def zoom_webhook(request: web.Request) -> web.Response:
+    """Verify a Zoom delivery, answer URL validation, or store the event and acknowledge it (§4)."""
+    body = await read_body(request, zoom_ingest.WEBHOOK_LIMIT)
+    received = zoom_ingest.receive(
+        request.app[SETTINGS].zoom_webhook_secret,
+        request.headers.get(TIMESTAMP_HEADER),
+        request.headers.get(SIGNATURE_HEADER),
+        body,
+    )
+    if received.answer is not None:
+        return json_response(received.answer)
+    assert received.row is not None
+    await request.app[ZOOM_INBOX].store(received.row)
+    return json_response({"status": "stored"})
