@@ -21,6 +21,8 @@ COMMANDS = [
     ["token", "create"],
     ["roster", "import"],
     ["passes", "render"],
+    ["zoom", "sync"],
+    ["export"],
 ]
 
 
