@@ -27,6 +27,7 @@ class Settings:
     youtube_api_key: str = field(default="", repr=False)
     youtube_api_base: str | None = None
     cookie_secure: bool = False
+    trusted_proxies: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,4 +52,5 @@ class Settings:
             youtube_api_key=get("YOUTUBE_API_KEY", ""),
             youtube_api_base=get("YOUTUBE_API_BASE", "") or None,
             cookie_secure=get("COOKIE_SECURE", "0") in {"1", "true", "yes"},
+            trusted_proxies=tuple(p.strip() for p in get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -10,9 +11,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from eventops.app import create_app
 from eventops.keys import HADIR_LIMITER
 from eventops.models import CheckpointSubmission
 from eventops.ratelimit import TokenBucket
+from eventops.settings import Settings
 from eventops.timeutil import utcnow
 from tests.helpers import (
     BUDI,
@@ -195,3 +198,36 @@ async def test_recorded_answers_do_not_use_up_the_limit(
 async def test_after_a_typo_the_nip_stays_in_the_form(form: TestClient) -> None:
     _, html = await post_hadir(form, SUDARMA, "0PEN")
     assert hadir_result(html) == "wrong_code" and f'value="{SUDARMA}"' in html
+
+
+async def test_behind_a_trusted_proxy_each_viewer_has_a_limit_of_their_own(
+    aiohttp_client: Any, settings: Settings, tokens: dict[str, str]
+) -> None:
+    proxied = await aiohttp_client(create_app(replace(settings, trusted_proxies=("127.0.0.1",))))
+    await seed_door(proxied, tokens["organiser"])
+    page = await proxied.get(URL)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+    assert csrf is not None
+
+    async def attempt(forwarded_for: str) -> int:
+        form = {"csrf": csrf.group(1), "nip": SUDARMA, "code": "TEBAK"}
+        resp = await proxied.post(URL, data=form, headers={"X-Forwarded-For": forwarded_for})
+        return resp.status
+
+    assert [await attempt("203.0.113.7") for _ in range(6)] == [422] * 5 + [429]
+    assert await attempt("198.51.100.9") == 422  # another viewer behind the same proxy
+    # a forged left-most hop does not escape the limit: the proxy appends the real address on the right
+    assert await attempt("198.51.100.77, 203.0.113.7") == 429
+
+
+async def test_a_direct_client_cannot_choose_its_address(client: TestClient, tokens: dict[str, str]) -> None:
+    await seed_door(client, tokens["organiser"])
+    page = await client.get(URL)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+    assert csrf is not None
+    statuses = []
+    for i in range(6):
+        form = {"csrf": csrf.group(1), "nip": SUDARMA, "code": "TEBAK"}
+        resp = await client.post(URL, data=form, headers={"X-Forwarded-For": f"192.0.2.{i}"})
+        statuses.append(resp.status)
+    assert statuses == [422] * 5 + [429]

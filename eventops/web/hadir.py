@@ -15,6 +15,7 @@ from eventops.models import Batch, Event
 from eventops.ratelimit import TokenBucket
 from eventops.timeutil import utcnow
 from eventops.web.access import public
+from eventops.web.forwarded import client_address
 from eventops.web.render import render
 
 # A viewer needs one try per checkpoint; a few typos are normal. Recorded answers give their token back,
@@ -35,11 +36,6 @@ STATUS = {
 def setup_hadir(app: web.Application, limiter: TokenBucket | None = None) -> None:
     """Install the form's rate limiter (one bucket per client address, in this process)."""
     app[HADIR_LIMITER] = limiter or TokenBucket(PER_MINUTE, BURST)
-
-
-def _client(request: web.Request) -> str:
-    """The client's address as this server sees it (X-Forwarded-For is not trusted)."""
-    return request.remote or "unknown"
 
 
 async def _batch(request: web.Request) -> tuple[Event, Batch]:
@@ -79,7 +75,7 @@ async def hadir_form(request: web.Request) -> web.Response:
 async def hadir_submit(request: web.Request) -> web.Response:
     """Record a submission and answer on the page; too many tries from one address get a 429 page."""
     limiter = request.app[HADIR_LIMITER]
-    verdict = limiter.take(_client(request))
+    verdict = limiter.take(client_address(request))
     if not verdict.allowed:
         wait = max(1, math.ceil(verdict.retry_after))
         response = _page(request, None, None, status=429, retry_after=wait)
@@ -91,7 +87,7 @@ async def hadir_submit(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as session:
         answer = await checkpoints.submit_form(session, batch, nip, code, utcnow())
     if answer.result == checkpoints.RECORDED:
-        limiter.give_back(_client(request))
+        limiter.give_back(client_address(request))
     return _page(
         request,
         event,
