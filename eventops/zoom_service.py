@@ -35,6 +35,7 @@ GATHER = 0.005  # seconds the writer waits for GROUP_TARGET rows before committi
 RETRY_AFTER_FAILURE = 5.0  # seconds the worker rests after the database failed it (not synchronisation)
 QUIET = 0.05  # seconds without a new delivery after which the worker processes a burst
 MAX_DELAY = 2.0  # seconds a delivery waits for processing at most while a burst goes on
+SHUTDOWN_GRACE = 5.0  # seconds a shutting-down app waits for the worker's current round
 
 
 def zoom_client(settings: Settings, http: aiohttp.ClientSession) -> ZoomClient:
@@ -191,5 +192,9 @@ async def zoom_ctx(app: web.Application) -> AsyncIterator[None]:
     app[ZOOM_INBOX] = inbox
     tasks = [asyncio.create_task(worker.run()), asyncio.create_task(inbox.run())]
     yield
+    # Let a round in progress finish first: a task cancelled in the middle of a query leaves the SQLite
+    # driver's thread answering an event loop that may be gone by then.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(worker.drain(), SHUTDOWN_GRACE)
     for task in reversed(tasks):
         await _stop(task)
