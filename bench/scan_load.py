@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.scan_load [--clients 64] [--participants 5000] [--duplicates 0.1]
                                         [--pg postgresql+asyncpg://postgres@127.0.0.1:5432/test]
+                                        [--workers 2] [--no-sqlite]
 
 For each database (a temporary SQLite file always; PostgreSQL too with --pg or EVENTOPS_BENCH_DATABASE_URL, in
 a database `eventops_bench_<random>` of its own, dropped afterwards) it seeds an event with N participants
-through the roster import, creates a staff token, starts `eventops serve` in its own process, and drives
+through the roster import, creates a staff token, starts `eventops serve` in its own process (with
+`--workers` processes sharing the port on PostgreSQL; the CPU figure sums them), and drives
 `--clients` concurrent HTTP clients through a fixed set of distinct scans: every pass once plus a share of
 repeats, shuffled. A bare aiohttp JSON handler in another process gets the same load, as the ceiling. Then it
 checks the database: one check-in per distinct pass scanned, none lost and none doubled.
@@ -176,9 +178,15 @@ def scan_bodies(tokens: list[str], duplicates: float, seed: int = 5) -> list[dic
 
 
 def cpu_seconds(process: psutil.Process) -> float:
-    """User and system CPU a process has used so far."""
-    times = process.cpu_times()
-    return float(times.user + times.system)
+    """User and system CPU a server has used so far (with its worker processes)."""
+    total = 0.0
+    for proc in (process, *process.children(recursive=True)):
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
 
 
 async def drive(
@@ -224,8 +232,8 @@ async def check(url: str, distinct: int, scanned: int) -> str:
     return f"check-ins {checkins} for {distinct} passes; scans stored {scans} of {scanned} sent: {verdict}"
 
 
-async def run(label: str, pg_url: str | None, args: argparse.Namespace) -> None:
-    """Seed, serve, load, check, print."""
+async def run(label: str, pg_url: str | None, args: argparse.Namespace, workers: int = 1) -> None:
+    """Seed, serve (with `workers` processes), load, check, print."""
     async with database(pg_url) as url:
         staff, tokens = await seed(url, args.participants)
         bodies = scan_bodies(tokens, args.duplicates)
@@ -234,10 +242,11 @@ async def run(label: str, pg_url: str | None, args: argparse.Namespace) -> None:
         ]
         port = free_port()
         env = {**os.environ, "EVENTOPS_DATABASE_URL": url}
-        argv = [sys.executable, "-m", "eventops.cli", "serve", "--port", str(port)]
+        argv = [sys.executable, "-m", "eventops.cli", "serve", "--port", str(port), "--workers", str(workers)]
         async with server(argv, port, env) as process:
             await drive(port, staff, warmup, args.clients, process)  # pool and caches; `unknown` scans
             figures = await drive(port, staff, bodies, args.clients, process)
+        label = f"{label}, {workers} worker{'s' if workers > 1 else ''}"
         print(figures.line(f"eventops on {label}"))
         print(f"{'':<24} statuses {dict(figures.statuses)}   results {dict(figures.results)}")
         print(f"{'':<24} {await check(url, len(set(tokens)), len(bodies) + len(warmup))}")
@@ -265,6 +274,9 @@ async def main() -> None:
         "--pg", default=os.environ.get("EVENTOPS_BENCH_DATABASE_URL"), help="PostgreSQL admin URL"
     )
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="server processes on PostgreSQL (SQLite always has one)"
+    )
     args = parser.parse_args()
     print(
         f"{args.clients} clients, {args.participants} passes + {args.duplicates:.0%} repeats,"
@@ -273,7 +285,7 @@ async def main() -> None:
     if not args.no_sqlite:
         await run("SQLite", None, args)
     if args.pg:
-        await run("PostgreSQL", args.pg, args)
+        await run("PostgreSQL", args.pg, args, args.workers)
     await ceiling(args)
 
 

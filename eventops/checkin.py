@@ -5,7 +5,8 @@ any check-in they already have here. Then the scan is stored (its unique `scan_i
 together with the check-in when it admits someone (the unique (batch, participant) constraint decides who is
 first, even between two stations at the same instant): on PostgreSQL in ONE self-committing statement
 (`checkin_sql.PG_RECORD`, no BEGIN/COMMIT), elsewhere as two inserts and a commit. Nothing is acknowledged
-before it is committed. The statements are built once, in `checkin_sql`.
+before it is committed; then the scan is published live (`checkin`, batched to other processes, see `live`).
+The statements are built once, in `checkin_sql`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops import events
+from eventops import events, live
 from eventops.checkin_answer import BatchView, Method, PersonView, ScanAnswer, ScanResult
 from eventops.checkin_sql import FIRST_CHECKIN, INSERTS, LOOKUPS, MARK_DUPLICATE, PG_RECORD, REPLAY, Who
 from eventops.errors import Conflict, Invalid, NotFound
@@ -187,6 +188,17 @@ async def record(
     if result is None:  # a retry: nothing new was stored, the first answer is repeated
         await session.rollback()
         return await replay(session, scan.scan_id, found.batch_id, public_url)
+    live.publish_committed(
+        session,
+        found.batch_id,
+        "checkin",
+        {
+            "result": result.value,
+            "name": found.person.name if found.person is not None else None,
+            "station": scan.station,
+            "method": method.value,
+        },
+    )
     checked_in_at, station = None, None
     if result is ScanResult.ok:
         checked_in_at, station = at, scan.station

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
@@ -13,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from tqdm import tqdm
 
 from eventops import auth, events, passes, roster
-from eventops.db import create_engine, make_sessionmaker
-from eventops.errors import DomainError
+from eventops.db import create_engine, is_sqlite, make_sessionmaker
+from eventops.errors import BadRequest, DomainError
 from eventops.migrations import migrate
 from eventops.settings import Settings
 
@@ -42,30 +44,107 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Serve the app."""
+def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) -> None:
+    """One serving process: the app on `host:port` (shared with its siblings through SO_REUSEPORT)."""
     from aiohttp import web
 
     from eventops.app import configure_logging, create_app
 
+    if reuse_port:
+        os.setpgrp()  # a terminal's Ctrl-C reaches the parent only, which stops the workers once
     configure_logging()
-    web.run_app(create_app(settings), host=args.host, port=args.port, access_log=None)
-    return 0
+    app = create_app(settings)
+    loop = _event_loop()
+    if reuse_port:  # the parent announces the workers
+        web.run_app(app, host=host, port=port, access_log=None, reuse_port=True, print=None, loop=loop)
+    else:
+        web.run_app(app, host=host, port=port, access_log=None, loop=loop)
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop when it is installed (less CPU per request), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Serve the app; with --workers N, N processes share the port (PostgreSQL only)."""
+    if args.workers < 1:
+        raise BadRequest("--workers must be at least 1", code="bad_workers")
+    if args.workers == 1:
+        _serve_worker(settings, args.host, args.port, reuse_port=False)
+        return 0
+    if is_sqlite(settings.database_url):
+        raise BadRequest(
+            "--workers > 1 needs PostgreSQL: SQLite has one writer, serve it from one process",
+            code="workers_need_postgresql",
+        )
+    return _serve_workers(settings, args.host, args.port, args.workers)
+
+
+def _serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
+    """Start `count` workers, forward SIGINT/SIGTERM to them, wait; if one dies, stop the others."""
+    import multiprocessing
+    import signal
+    from multiprocessing.connection import wait
+
+    spawn = multiprocessing.get_context("spawn")
+    workers = [
+        spawn.Process(target=_serve_worker, args=(settings, host, port, True), name=f"eventops-worker-{i}")
+        for i in range(count)
+    ]
+    stopping = False
+
+    def stop(_signum: int = 0, _frame: object = None) -> None:
+        nonlocal stopping
+        stopping = True
+        for worker in workers:
+            if worker.pid is not None and worker.exitcode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        for worker in workers:
+            worker.start()
+        pids = ", ".join(str(w.pid) for w in workers)
+        print(f"eventops on http://{host}:{port}/: {count} workers (pids {pids})", flush=True)
+        while any(w.exitcode is None for w in workers):
+            wait([w.sentinel for w in workers if w.exitcode is None])
+            if not stopping and any(w.exitcode is not None for w in workers):
+                print("error: a worker stopped; stopping the others", file=sys.stderr, flush=True)
+                stop()
+        for worker in workers:
+            worker.join()
+    finally:
+        stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if all(w.exitcode == 0 for w in workers) else 1
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Create the schema, seed the demo event, print the logins, and serve."""
-    from eventops import demo
+    """Create the schema, seed the demo event, and serve it live with the local Zoom and YouTube fakes."""
+    from eventops import demo, demo_live
 
     migrate(settings.database_url)
-    logins = _run(settings, lambda s: demo.seed(s, public_url=settings.public_url))
+    if not args.seed_only:
+        return demo_live.serve(settings, demo_live.LiveOptions(host=args.host, port=args.port))
+
+    async def seed(session: AsyncSession) -> list[tuple[str, str, str]]:
+        logins = await demo.seed(session, public_url=settings.public_url)
+        await demo.prepare_live(session)
+        return logins
+
+    logins = _run(settings, seed)
     print(f"\n  eventops demo — http://{args.host}:{args.port}/")
     for name, role, password in logins:
         print(f"  login {role:<10} {name} / {password}")
     print()
-    if args.seed_only:
-        return 0
-    return cmd_serve(args, settings)
+    return 0
 
 
 def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,12 +256,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, func, help_text in (
         ("serve", cmd_serve, "serve the web app and API"),
-        ("demo", cmd_demo, "seed a demo event and serve it"),
+        ("demo", cmd_demo, "seed a demo event and run it with the local Zoom/YouTube fakes"),
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8080)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, workers=1)
+        if name == "serve":
+            p.add_argument(
+                "--workers", type=int, default=1, help="processes sharing the port (PostgreSQL only)"
+            )
         if name == "demo":
             p.add_argument("--seed-only", action="store_true", help="seed and print the logins, do not serve")
 

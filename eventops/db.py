@@ -40,6 +40,9 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SQLITE_POOL_SIZE = 2
+
+
 def is_sqlite(url: str) -> bool:
     """Whether a database URL points at SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -49,6 +52,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine; on SQLite with WAL, foreign keys and a busy timeout."""
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": 30})
+        # One writer at a time: a small pool queues requests in the pool (fair, FIFO) instead of having many
+        # connections fight over the write lock with busy-wait retries (the long tail). Measured with
+        # bench/scan_load (64 clients): default 5+10 → p99 959 ms; 1 → 347/s p99 254 ms; 2 → 380/s p99 228 ms.
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
+        kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -63,7 +71,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
-    kwargs.setdefault("pool_pre_ping", True)
+    # No pre-ping: it costs round trips on every checkout. A connection PostgreSQL dropped fails its request
+    # once and the pool discards it; the scanner retries (a scan is idempotent by its scan_id).
+    kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
 
 
@@ -77,7 +87,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: open the engine for the app's lifetime, dispose of it after."""
     engine = create_engine(app[SETTINGS].database_url)
     app[ENGINE] = engine
-    app[LIVE_HUB] = hub = Hub()
+    app[LIVE_HUB] = hub = Hub(outbox=not is_sqlite(app[SETTINGS].database_url))
     app[SESSIONMAKER] = make_sessionmaker(engine, hub)
     yield
     await engine.dispose()

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops import auth, events, roster
+from eventops import auth, checkpoints, events, roster, stream_store
 from eventops.errors import NotFound
+from eventops.models import Checkpoint, Participant
 from eventops.sample import make_rows, to_csv
 from eventops.timeutil import utcnow, zone
 
 SLUG = "literasi-digital-bali"
 TIMEZONE = "Asia/Makassar"
 PEOPLE = 300
+MEETING_ID = "81234567890"  # K1's meeting on the local fake Zoom
+VIDEO_ID = "eventopsDemoK1"  # the fake YouTube's scripted demo broadcast
+CHECKPOINT_CODE = "4821"  # the code the demo broadcast's chat answers with
 LOGINS = (("panitia", auth.Role.organiser), ("moderator", auth.Role.moderator), ("petugas", auth.Role.staff))
 
 
@@ -54,3 +60,58 @@ async def _create(session: AsyncSession) -> None:
     await roster.import_roster(
         session, event, to_csv(make_rows(PEOPLE, ("K1", "K2"), seed=2023)), filename="demo.csv"
     )
+
+
+@dataclass(frozen=True)
+class LiveBatch:
+    """What the live demo drives: batch K1's ids, its checkpoint code, and its online roster."""
+
+    batch_id: int
+    meeting_id: str
+    video_id: str
+    code: str
+    starts_at: datetime
+    people: tuple[tuple[str, str | None, str | None], ...]  # (name, nip, email)
+
+
+async def prepare_live(session: AsyncSession, now: datetime | None = None) -> LiveBatch:
+    """Put K1 on air now (window, fake Zoom meeting, fake YouTube video, an open checkpoint); every start."""
+    now = now or utcnow()
+    event = await events.get_event(session, SLUG)
+    batch = await events.get_batch(session, event, "K1")
+    assert batch.id is not None
+    batch.starts_at = (now - timedelta(minutes=30)).replace(microsecond=0)
+    batch.ends_at = (now + timedelta(hours=3)).replace(microsecond=0)
+    batch.zoom_meeting_id, batch.youtube_video_id = MEETING_ID, VIDEO_ID
+    session.add(batch)
+    await session.commit()
+    existing = (
+        await session.exec(
+            select(Checkpoint).where(Checkpoint.batch_id == batch.id, Checkpoint.code == CHECKPOINT_CODE)
+        )
+    ).first()
+    if existing is None:
+        await checkpoints.create_checkpoint(
+            session, batch, CHECKPOINT_CODE, batch.starts_at, batch.ends_at, created_by="demo"
+        )
+    else:
+        existing.opens_at, existing.closes_at = batch.starts_at, batch.ends_at
+        session.add(existing)
+    # a fresh fake broadcast each start: forget the last run's chat position and any stop reason
+    await stream_store.save_state(
+        session,
+        batch.id,
+        now,
+        running=False,
+        stop_reason=None,
+        detail=None,
+        live_chat_id=None,
+        page_token=None,
+    )
+    await session.commit()
+    rows = await session.exec(
+        select(Participant.name, Participant.nip, Participant.email)
+        .where(Participant.batch_id == batch.id, Participant.mode == "online")
+        .order_by(col(Participant.id))
+    )
+    return LiveBatch(batch.id, MEETING_ID, VIDEO_ID, CHECKPOINT_CODE, batch.starts_at, tuple(rows.all()))

@@ -16,7 +16,7 @@ from eventops.app import create_app
 from eventops.keys import LIVE_HUB, SESSIONMAKER
 from eventops.models import Batch
 from eventops.settings import Settings
-from tests.helpers import bearer, create_event
+from tests.helpers import SUDARMA, bearer, create_event, live_passes, scan, seed_door
 
 URL = "/api/v1/events/bali-2023/batches/K1/live"
 
@@ -87,4 +87,56 @@ async def test_a_change_in_one_process_reaches_a_dashboard_of_another(
         await live.notify(session, batch_id, "checkin", {"station": "Gate 2"})
         await session.commit()
     assert await _next_event(resp) == ("checkin", {"station": "Gate 2"})
+    resp.close()
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_many_changes_reach_another_process_in_order_and_are_not_echoed_back(
+    aiohttp_client: Any, client: TestClient, settings: Settings, tokens: dict[str, str]
+) -> None:
+    await create_event(client, tokens["organiser"])
+    batch_id = await _batch_id(client)
+    other = await aiohttp_client(create_app(settings))
+    remote = await _subscribe(other, tokens["moderator"])
+    local = await _subscribe(client, tokens["moderator"])
+    names = [f"Peserta {i:03d} " + "x" * 80 for i in range(300)]  # ~30 kB: several notifications
+    async with client.app[SESSIONMAKER]() as session:
+        for name in names:
+            await live.notify(session, batch_id, "checkin", {"name": name})
+        await session.commit()
+    assert [(await _next_event(remote))[1]["name"] for _ in names] == names
+    assert [(await _next_event(local))[1]["name"] for _ in names] == names
+    async with other.app[SESSIONMAKER]() as session:  # committed after the first process's own echo
+        await live.notify(session, batch_id, "zoom", {"name": "from the other process"})
+        await session.commit()
+    assert await _next_event(local) == ("zoom", {"name": "from the other process"})
+    remote.close()
+    local.close()
+
+
+def test_changes_are_split_into_notifications_under_the_limit() -> None:
+    changes = [live.Change(7, "checkin", {"name": f"Peserta {i}", "pad": "é" * 50}) for i in range(400)]
+    huge = live.Change(7, "checkin", {"name": "x" * 9000})
+    payloads = live.encode_changes("me", [*changes[:200], huge, *changes[200:]])
+    assert len(payloads) > 1
+    assert all(len(p.encode()) <= live.NOTIFY_LIMIT for p in payloads)
+    decoded = [live.decode_changes(p) for p in payloads]
+    assert {origin for origin, _ in decoded} == {"me"}
+    assert [c for _, batch in decoded for c in batch] == changes  # in order; the oversized one dropped
+    assert live.decode_changes(changes[0].to_json()) == ("", [changes[0]])
+
+
+async def test_a_scan_is_published_live(client: TestClient, tokens: dict[str, str], db_url: str) -> None:
+    await seed_door(client, tokens["organiser"])
+    passes = await live_passes(db_url)
+    resp = await _subscribe(client, tokens["moderator"])
+    staff = tokens["staff"]
+    assert (await scan(client, staff, passes[SUDARMA], station="Gate 3"))[1]["result"] == "ok"
+    assert (await scan(client, staff, passes[SUDARMA], station="Gate 4"))[1]["result"] == "duplicate"
+    assert (await scan(client, staff, "unknownpass01"))[1]["result"] == "unknown"
+    first, second, third = [await _next_event(resp) for _ in range(3)]
+    ok = {"result": "ok", "name": "I Made Sudarma", "station": "Gate 3", "method": "qr"}
+    assert first == ("checkin", ok)
+    assert second == ("checkin", {**ok, "result": "duplicate", "station": "Gate 4"})
+    assert third == ("checkin", {"result": "unknown", "name": None, "station": "Gate 1", "method": "qr"})
     resp.close()
