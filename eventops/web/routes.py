@@ -14,6 +14,7 @@ from eventops.web import (
     api_roster,
     api_stream,
     api_zoom,
+    dashboard,
     hadir,
     live,
     pages,
@@ -93,5 +94,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/stream/{event}/{code}", api_stream.stream_page, name="stream_page")
     r.add_get("/b/{event}/{code}/hadir", hadir.hadir_form, name="hadir_form")
     r.add_post("/b/{event}/{code}/hadir", hadir.hadir_submit, name="hadir_submit")
+
+    # the moderators' live dashboard of a batch
+    r.add_get("/dashboard/{event}/{code}", dashboard.dashboard_page, name="dashboard")
 
     r.add_static("/static", STATIC, name="static", append_version=True)

@@ -1,0 +1,459 @@
+/* The moderators' dashboard: counters per channel, the recap and the review queue of one batch.
+ *
+ * Live from the batch's Server-Sent Events stream (each change marks parts of the page stale; each part is
+ * refetched at most once per its interval, see MIN_MS), and polled every 15 s while the stream is down. Everything that came from
+ * outside (display names, roster names, messages) is shown with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  const root = document.getElementById("dash");
+  if (!root) return;
+  const API = root.dataset.api;
+  const TZ = root.dataset.timezone || undefined;
+  const POLL_MS = 15000;
+  const REVIEW_LIMIT = 100;
+
+  let reasons = {};
+  try {
+    reasons = JSON.parse(root.dataset.reasons || "{}");
+  } catch (_) {
+    reasons = {};
+  }
+
+  const $ = (id) => document.getElementById(id);
+
+  // --- small helpers -------------------------------------------------------------------------------------
+
+  function readCookie(name) {
+    for (const part of document.cookie.split(";")) {
+      const [key, ...rest] = part.trim().split("=");
+      if (key === name) return decodeURIComponent(rest.join("="));
+    }
+    return "";
+  }
+
+  function csrf() {
+    return readCookie("eventops_csrf") || root.dataset.csrf || "";
+  }
+
+  const numberFormat = new Intl.NumberFormat("id-ID");
+
+  function num(value) {
+    return typeof value === "number" ? numberFormat.format(value) : "–";
+  }
+
+  function setText(id, value) {
+    const el = $(id);
+    if (el) el.textContent = value;
+  }
+
+  /** An element with a class and text; `en` adds the English gloss beside it. */
+  function el(tag, cls, text, en) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (en) {
+      node.append(" ");
+      const gloss = document.createElement("span");
+      gloss.className = "en";
+      gloss.textContent = en;
+      node.append(gloss);
+    }
+    return node;
+  }
+
+  function clockNow() {
+    try {
+      return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: TZ }).format(new Date());
+    } catch (_) {
+      return new Date().toLocaleTimeString();
+    }
+  }
+
+  function timeOf(iso) {
+    const d = new Date(iso);
+    if (!iso || Number.isNaN(d.getTime())) return "";
+    try {
+      return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(d);
+    } catch (_) {
+      return d.toLocaleTimeString();
+    }
+  }
+
+  function banner(text) {
+    const b = $("banner");
+    b.textContent = text || "";
+    b.hidden = !text;
+  }
+
+  class HttpError extends Error {
+    constructor(status, body) {
+      super((body && body.message) || `HTTP ${status}`);
+      this.status = status;
+      this.body = body;
+    }
+  }
+
+  async function call(path, options) {
+    const resp = await fetch(API + path, {
+      credentials: "same-origin",
+      ...(options || {}),
+      headers: { Accept: "application/json", ...((options && options.headers) || {}) },
+    });
+    let body = null;
+    try {
+      body = await resp.json();
+    } catch (_) {
+      body = null;
+    }
+    if (resp.status === 401) {
+      $("banner").dataset.session = "expired";
+      banner("Sesi berakhir; muat ulang dan masuk lagi. · Session expired; reload and log in again.");
+    }
+    if (!resp.ok) throw new HttpError(resp.status, body);
+    return body;
+  }
+
+  function post(path, body) {
+    return call(path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+      body: JSON.stringify(body === undefined ? {} : body),
+    });
+  }
+
+  // --- counters ------------------------------------------------------------------------------------------
+
+  async function loadVenue() {
+    const s = await call("/checkins/stats");
+    setText("venue-in", num(s.checked_in));
+    setText("venue-expected", num(s.expected_offline));
+    $("venue").dataset.checkedIn = String(s.checked_in);
+    $("venue-walkins").hidden = !s.walk_ins;
+    setText("venue-walkins-n", num(s.walk_ins));
+    expectedOnline = typeof s.expected === "number" ? s.expected - s.expected_offline : null;
+    setText("zoom-expected", num(expectedOnline));
+  }
+
+  let expectedOnline = null;
+
+  async function loadZoom() {
+    const z = await call("/zoom/online");
+    setText("zoom-online", num(z.online_now));
+    setText("zoom-matched", num(z.matched));
+    setText("zoom-unmatched", num(z.unmatched));
+    setText("zoom-people", num(z.participants_online));
+    $("zoom").dataset.online = String(z.online_now);
+  }
+
+  async function loadYoutube() {
+    const y = await call("/youtube");
+    setText("yt-viewers", y.viewers === null || y.viewers === undefined ? "–" : num(y.viewers));
+    const state = $("yt-state");
+    state.textContent = "";
+    state.dataset.running = y.running ? "yes" : "no";
+    if (!y.video_id) state.append(el("span", "muted", "Tidak ada siaran", "No stream set"));
+    else if (!y.configured) state.append(el("span", "error", "YouTube belum dikonfigurasi", "YouTube is not configured"));
+    else if (y.running) state.append(el("strong", "ok", "Polling berjalan", "Polling"));
+    else state.append(el("strong", "", "Polling berhenti", "Stopped"));
+    const why = $("yt-reason");
+    why.textContent = "";
+    why.hidden = !y.stop_reason;
+    why.dataset.stopReason = y.stop_reason || "";
+    if (y.stop_reason) {
+      const [id, en] = reasons[y.stop_reason] || [y.stop_reason, ""];
+      why.append(el("span", "", id, en));
+      if (y.detail) why.append(el("span", "muted detail", ` · ${y.detail}`));
+    }
+  }
+
+  // --- recap ---------------------------------------------------------------------------------------------
+
+  const STATUS = {
+    present: ["Hadir", "Present"],
+    partial: ["Sebagian", "Partial"],
+    absent: ["Tidak hadir", "Absent"],
+  };
+  const MODE = {
+    offline: ["Di lokasi", "At the venue"],
+    zoom: ["Zoom", "Zoom"],
+    youtube: ["YouTube", "YouTube"],
+    form: ["Formulir", "Form"],
+  };
+
+  function fillTable(table, counts, labels) {
+    const body = table.tBodies[0];
+    body.textContent = "";
+    const keys = [...Object.keys(labels), ...Object.keys(counts).filter((k) => !(k in labels))];
+    for (const key of keys) {
+      if (!(key in counts)) continue;
+      const [id, en] = labels[key] || [key || "–", ""];
+      const row = document.createElement("tr");
+      row.dataset.key = key;
+      row.append(el("td", "", id, en), el("td", "num", num(counts[key])));
+      body.append(row);
+    }
+  }
+
+  async function loadRecap() {
+    const s = await call("/summary");
+    fillTable($("recap-status"), s.by_status || {}, STATUS);
+    fillTable($("recap-mode"), s.by_mode || {}, MODE);
+    $("recap-frozen").hidden = !s.frozen;
+    $("recap").hidden = false;
+  }
+
+  // --- review queue --------------------------------------------------------------------------------------
+
+  const REASON_TEXT = {
+    ambiguous: ["Beberapa nama mirip", "Several close names"],
+    homonym: ["Nama sama pada beberapa peserta", "Same name, several people"],
+    honorific_conflict: ["Gelar tidak cocok", "Titles disagree"],
+    agency_mismatch: ["Instansi tidak cocok", "Agency disagrees"],
+    low_score: ["Tidak ada nama yang cukup mirip", "No close name"],
+    device_name: ["Nama perangkat", "A device name"],
+    no_name: ["Tanpa nama", "No name"],
+  };
+
+  function decided(li, text) {
+    li.remove();
+    const total = Math.max(0, (Number($("review-total").dataset.total) || 1) - 1);
+    $("review-total").dataset.total = String(total);
+    setText("review-total", num(total));
+    $("review-empty").hidden = $("review-list").children.length > 0;
+    showReviewStatus(text);
+    mark("counters");
+  }
+
+  function showReviewStatus(text, isError) {
+    const s = $("review-status");
+    s.textContent = text;
+    s.className = isError ? "error" : "muted";
+    s.hidden = !text;
+  }
+
+  async function decide(li, item, body, busy) {
+    for (const b of li.querySelectorAll("button, input")) b.disabled = true;
+    try {
+      const d = await post(`/review/${item.id}`, body);
+      const who = d.participant ? `${d.participant.name}` : "";
+      const text =
+        d.state === "dismissed"
+          ? `Diabaikan · Dismissed: ${d.display_name}`
+          : `Disimpan · Saved: ${d.display_name} → ${who}`;
+      decided(li, text);
+    } catch (err) {
+      for (const b of li.querySelectorAll("button, input")) b.disabled = false;
+      const message = err instanceof HttpError ? err.message : "Jaringan terputus · Network error";
+      const slot = li.querySelector(".item-error");
+      slot.textContent = message;
+      slot.hidden = false;
+      if (err instanceof HttpError && err.status === 404) mark("review");
+    } finally {
+      if (busy) busy.disabled = false;
+    }
+  }
+
+  function reviewItem(item) {
+    const li = document.createElement("li");
+    li.className = "review-item";
+    li.dataset.id = String(item.id);
+
+    li.append(el("div", "display-name", item.display_name || "—"));
+    const [rid, ren] = REASON_TEXT[item.reason] || [item.reason || "", ""];
+    const meta = el("div", "meta muted");
+    meta.append(
+      el("span", "", `${num(item.connections)} koneksi`, "connections"),
+      " · ",
+      el("span", "", `${num(item.minutes)} menit`, "minutes"),
+      " · ",
+      el("span", "", `masuk ${timeOf(item.first_joined)}`, "joined"),
+    );
+    if (item.email) meta.append(" · ", el("span", "", item.email));
+    li.append(meta, el("div", "reason", rid, ren));
+
+    const choices = el("div", "suggestions");
+    for (const s of item.suggestions || []) {
+      const b = el("button", "suggestion");
+      b.type = "button";
+      b.dataset.ref = String(s.participant_ref);
+      b.append(el("strong", "", s.name), " ");
+      b.append(el("span", "who", [s.participant_nip_masked, s.agency].filter(Boolean).join(" · ")));
+      b.append(el("span", "pick", "ini dia", "this one"));
+      b.addEventListener("click", () => decide(li, item, { participant_ref: s.participant_ref }, b));
+      choices.append(b);
+    }
+    li.append(choices);
+
+    const form = el("form", "nip-form");
+    form.autocomplete = "off";
+    const input = document.createElement("input");
+    input.type = "text";
+    input.inputMode = "numeric";
+    input.maxLength = 40;
+    input.placeholder = "NIP (18 angka · digits)";
+    input.setAttribute("aria-label", "NIP");
+    input.required = true;
+    const save = el("button", "", "Simpan", "Save");
+    save.type = "submit";
+    const dismiss = el("button", "secondary dismiss", "Abaikan", "Dismiss");
+    dismiss.type = "button";
+    form.append(input, save, dismiss);
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const nip = input.value.replace(/\s+/g, "");
+      if (nip) decide(li, item, { participant_nip: nip }, save);
+    });
+    dismiss.addEventListener("click", () => decide(li, item, { dismiss: true }, dismiss));
+    li.append(form);
+
+    const error = el("p", "item-error error");
+    error.hidden = true;
+    error.setAttribute("role", "alert");
+    li.append(error);
+    return li;
+  }
+
+  async function loadReview() {
+    const list = $("review-list");
+    // A moderator typing a NIP must not lose it to a refresh: keep the list while a field has focus.
+    if (list.contains(document.activeElement) && document.activeElement.tagName === "INPUT") {
+      mark("review");
+      return;
+    }
+    const q = await call(`/review?limit=${REVIEW_LIMIT}`);
+    $("review-total").dataset.total = String(q.total);
+    setText("review-total", num(q.total));
+    list.textContent = "";
+    for (const item of q.items || []) list.append(reviewItem(item));
+    $("review-empty").hidden = (q.items || []).length > 0;
+  }
+
+  // --- refresh scheduling --------------------------------------------------------------------------------
+
+  const LOADERS = { counters: [loadVenue, loadZoom, loadYoutube], review: [loadReview], recap: [loadRecap] };
+  // The least time between two loads of a part: the counters are cheap; the review queue runs the matcher
+  // and the recap computes every record of the batch, so a burst of joins must not load them each time.
+  const MIN_MS = { counters: 1000, review: 5000, recap: 30000 };
+  const last = {};
+  const due = {};
+  const busy = {};
+  const again = {};
+  const failing = new Map();
+
+  /** Mark parts stale: each is loaded once its interval since its last load has passed, never twice at once. */
+  function mark(...parts) {
+    for (const part of parts) {
+      if (!(part in LOADERS) || due[part]) continue;
+      const wait = Math.max(0, (last[part] || 0) + MIN_MS[part] - Date.now());
+      due[part] = setTimeout(() => {
+        due[part] = null;
+        load(part);
+      }, wait);
+    }
+  }
+
+  async function load(part) {
+    if (busy[part]) {
+      again[part] = true;
+      return;
+    }
+    busy[part] = true;
+    last[part] = Date.now();
+    try {
+      await Promise.all(LOADERS[part].map((f) => f()));
+      failing.delete(part);
+      setText("updated", `diperbarui ${clockNow()} · updated`);
+    } catch (err) {
+      if (part !== "recap") failing.set(part, err); // a missing recap is not worth an alarm
+    } finally {
+      busy[part] = false;
+      showFailures();
+      if (again[part]) {
+        again[part] = false;
+        mark(part);
+      }
+    }
+  }
+
+  function showFailures() {
+    if ($("banner").dataset.session === "expired") return;
+    const [err] = failing.values();
+    banner(err ? `Gagal memuat · Failed to load: ${err.message}` : "");
+  }
+
+  // --- live stream, with polling as the fallback ---------------------------------------------------------
+
+  const ON_EVENT = {
+    hello: ["counters", "review", "recap"],
+    checkin: ["counters", "recap"],
+    zoom: ["counters", "review", "recap"],
+    youtube_viewers: ["counters"],
+    youtube_state: ["counters"],
+    youtube_chat: ["counters"],
+    checkpoint_submission: ["counters", "recap"],
+    review: ["counters", "review", "recap"],
+  };
+
+  function setLive(state) {
+    root.dataset.live = state;
+    const s = $("live-status");
+    s.className = `live ${state}`;
+    s.textContent = "";
+    if (state === "open") s.append(el("span", "", "● Langsung", "Live"));
+    else if (state === "connecting") s.append(el("span", "", "Menghubungkan…", "Connecting…"));
+    else s.append(el("span", "", "Terputus: diperbarui tiap 15 dtk", "Stream down: updating every 15 s"));
+  }
+
+  let source = null;
+  let reconnect = null;
+
+  function connect() {
+    reconnect = null;
+    if (!("EventSource" in window)) {
+      setLive("polling");
+      mark("counters", "review", "recap");
+      return;
+    }
+    setLive("connecting");
+    source = new EventSource(`${API}/live`, { withCredentials: true });
+    source.onopen = () => setLive("open");
+    for (const [kind, parts] of Object.entries(ON_EVENT)) {
+      source.addEventListener(kind, () => {
+        if (root.dataset.live !== "open") setLive("open");
+        mark(...parts);
+      });
+    }
+    source.onerror = () => {
+      // The browser retries by itself while CONNECTING; a CLOSED stream (e.g. a 401 or 404) is ours to reopen.
+      if (root.dataset.live !== "polling") mark("counters", "review", "recap");
+      setLive("polling");
+      if (source.readyState === EventSource.CLOSED && reconnect === null) {
+        source = null;
+        reconnect = setTimeout(connect, POLL_MS);
+      }
+    };
+  }
+
+  setInterval(() => {
+    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap");
+  }, POLL_MS);
+
+  $("match-now").addEventListener("click", async (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    try {
+      const r = await post("/match");
+      showReviewStatus(`Dicocokkan · Matched: ${num(r.matched)} / ${num(r.connections)}`);
+    } catch (err) {
+      showReviewStatus(err instanceof HttpError ? err.message : "Jaringan terputus · Network error", true);
+    } finally {
+      button.disabled = false;
+      mark("counters", "review");
+    }
+  });
+
+  // The first load comes with the stream's `hello` (or at once when the stream cannot be opened).
+  connect();
+})();

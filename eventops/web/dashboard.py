@@ -1,0 +1,61 @@
+"""The moderators' live dashboard of a batch: counters per channel, the recap and the review queue."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from eventops import events
+from eventops.auth import Role
+from eventops.i18n import format_datetime_id
+from eventops.keys import PRINCIPAL, SESSIONMAKER
+from eventops.web.access import requires
+from eventops.web.api_stream import REASONS
+from eventops.web.render import render
+
+# The page runs only /static files and reads the APIs of its own origin (EventSource included): a policy this
+# strict proves there is no inline script or style, so a hostile display name can never run.
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+def _static(request: web.Request, filename: str) -> str:
+    """A versioned static URL, so phones never run a stale dashboard script."""
+    return str(request.app.router["static"].url_for(filename=filename))
+
+
+@requires(Role.moderator, page=True)
+async def dashboard_page(request: web.Request) -> web.Response:
+    """GET /dashboard/{event}/{code}: the shell; the script fills it from the batch's APIs and live stream."""
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+    principal = request[PRINCIPAL]
+    response = render(
+        request,
+        "dashboard.html",
+        event=event,
+        batch=batch,
+        api=f"/api/v1/events/{event.slug}/batches/{batch.code}",
+        organiser=principal is not None and principal.role >= Role.organiser,
+        starts=format_datetime_id(batch.starts_at, event.timezone),
+        ends=format_datetime_id(batch.ends_at, event.timezone),
+        reasons=json.dumps(REASONS, ensure_ascii=False),
+        dashboard_js=_static(request, "dashboard.js"),
+        dashboard_css=_static(request, "dashboard.css"),
+    )
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
