@@ -13,27 +13,7 @@ from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
 from eventops.web.render import render
-
-# The page runs only /static files and reads the APIs of its own origin (EventSource included): a policy this
-# strict proves there is no inline script or style, so a hostile display name can never run.
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-
-
-def _static(request: web.Request, filename: str) -> str:
-    """A versioned static URL, so phones never run a stale dashboard script."""
-    return str(request.app.router["static"].url_for(filename=filename))
+from eventops.web.strict import static_url, strict
 
 
 @requires(Role.moderator, page=True)
@@ -53,9 +33,9 @@ async def dashboard_page(request: web.Request) -> web.Response:
         starts=format_datetime_id(batch.starts_at, event.timezone),
         ends=format_datetime_id(batch.ends_at, event.timezone),
         reasons=json.dumps(REASONS, ensure_ascii=False),
-        dashboard_js=_static(request, "dashboard.js"),
-        dashboard_css=_static(request, "dashboard.css"),
+        dashboard_js=static_url(request, "dashboard.js"),
+        dashboard_css=static_url(request, "dashboard.css"),
     )
-    response.headers["Content-Security-Policy"] = CSP
+    strict(response)
     response.headers["Referrer-Policy"] = "same-origin"
     return response
