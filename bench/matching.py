@@ -118,6 +118,16 @@ def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
     return figures
 
 
+def time_preparation(size: int, seed: int, mix: str) -> float:
+    """Seconds to prepare a `RosterIndex` of a generated roster of `size` (no connections matched)."""
+    entries = [p.entry() for p in make_roster(random.Random(seed), size, mix)]
+    started = time.perf_counter()
+    index = RosterIndex(entries)
+    elapsed = time.perf_counter() - started
+    print(f"index preparation: roster {len(index)}, {elapsed:.2f} s")
+    return elapsed
+
+
 def sweep(batches: Sequence[Batch]) -> None:
     """Worst precision and recall over the batches for each pair of thresholds."""
     print(f"sweep over {len(batches)} batch(es): worst precision / worst recall")
@@ -149,8 +159,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="figures per kind of display name")
     parser.add_argument("--examples", type=int, default=0, help="print this many errors of each sort")
     parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
+    parser.add_argument(
+        "--roster-size", type=int, default=0, help="also time preparing the index of a roster this large"
+    )
     args = parser.parse_args(argv)
     print(f"thresholds: ACCEPT_SCORE={matching.ACCEPT_SCORE} MARGIN={matching.MARGIN}; names: {args.mix}")
+    if args.roster_size:
+        time_preparation(args.roster_size, args.seed, args.mix)
     seeds = range(args.seed, args.seed + args.runs)
     batches = [generate(args.size, seed, args.mix) for seed in seeds]
     runs = [

@@ -138,17 +138,32 @@ class RosterIndex:
         self.accept_score = accept_score
         self.margin = margin
         entries = sorted(roster, key=lambda e: e.participant_id)
-        self._entries = [
-            _Entry(
-                e,
-                name,
-                honorific_profile(name.honorific_tokens),
-                agency_words_of(e.agency, e.unit),
-                agency_words_of(e.unit),
-            )
-            for e in entries
-            for name in (normalise_name(e.name),)
-        ]
+        # Thousands of people share an agency, a unit, a name or a set of honorifics: each distinct value
+        # is read once, and its result shared.
+        names: dict[str, NormalisedName] = {}
+        profiles: dict[tuple[str, ...], HonorificProfile] = {}
+        texts: dict[str, frozenset[str]] = {}
+        workplaces: dict[tuple[str, str], frozenset[str]] = {}
+
+        def words_of(text: str) -> frozenset[str]:
+            found = texts.get(text)
+            if found is None:
+                found = texts[text] = agency_words_of(text)
+            return found
+
+        def prepare(e: RosterEntry) -> _Entry:
+            name = names.get(e.name)
+            if name is None:
+                name = names[e.name] = normalise_name(e.name)
+            profile = profiles.get(name.honorific_tokens)
+            if profile is None:
+                profile = profiles[name.honorific_tokens] = honorific_profile(name.honorific_tokens)
+            agency = workplaces.get((e.agency, e.unit))
+            if agency is None:
+                agency = workplaces[(e.agency, e.unit)] = words_of(e.agency) | words_of(e.unit)
+            return _Entry(e, name, profile, agency, words_of(e.unit))
+
+        self._entries = [prepare(e) for e in entries]
         self._by_registrant = _unique((e.registrant_id or "", e.participant_id) for e in entries)
         self._by_email = _unique((_email_key(e.email), e.participant_id) for e in entries)
         self._by_nip = _unique((e.nip or "", e.participant_id) for e in entries)

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from eventops import name_lexicon as lex
 from eventops.nip import parse_nip
@@ -40,6 +41,7 @@ _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 # `AcepJamaludin`, `RiniUtami`: words typed without a space, seen by their capitals (not `iPhone`, `iPad`).
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
 # An academic degree written with dots is made of these parts (`S.Kom.`, `A.Md.Kep.`, `S.Tr.Kes.`).
 _DEGREE_PARTS = lex.word_set(
@@ -50,6 +52,7 @@ _DEGREE_PARTS = lex.word_set(
 )
 
 
+@lru_cache(maxsize=1 << 16)  # a roster or a day of display names repeats a few thousand words
 def canonical_word(word: str) -> str:
     """Canonical spelling of one lower-case word: old spellings, j/y, q/k, doubled letters, Muhammad."""
     text = _DOUBLE.sub(r"\1", word)
@@ -133,14 +136,16 @@ class _Reading:
 
 
 def _fold(raw: str) -> str:
-    text = unicodedata.normalize("NFKD", raw)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = raw
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _POSSESSIVE.sub("", text)
     return _APOSTROPHES.sub("", text)
 
 
 def _letters(token: str) -> str:
-    return "".join(ch for ch in token.lower() if "a" <= ch <= "z")
+    return _NOT_LETTERS.sub("", token.lower())
 
 
 def _word(raw: str, segment: int, *, dotted: bool = False, title: bool = False) -> _Word:
@@ -178,7 +183,7 @@ def _segment_words(segment: str, index: int) -> Iterator[_Word]:
         if skip:
             skip -= 1
             continue
-        if any(ch.isdigit() for ch in token):
+        if not token.isalpha() and any(ch.isdigit() for ch in token):
             continue  # NIPs, phone numbers, batch codes (`K2`) and device models (`A12`)
         letters = _letters(token)
         if not letters:
