@@ -6,15 +6,17 @@ together with the check-in when it admits someone (the unique (batch, participan
 first, even between two stations at the same instant): on PostgreSQL in ONE self-committing statement
 (`checkin_sql.PG_RECORD`, no BEGIN/COMMIT), elsewhere as two inserts and a commit. Nothing is acknowledged
 before it is committed; then the scan is published live (`checkin`, batched to other processes, see `live`).
-The statements are built once, in `checkin_sql`.
+The statements are built once, in `checkin_sql`. The door's pass scans on PostgreSQL take the faster
+path of `checkin_pg` (the same rules and answers in one statement, without an ORM session).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,7 +24,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops import events, live
 from eventops.checkin_answer import BatchView, Method, PersonView, ScanAnswer, ScanResult
-from eventops.checkin_sql import FIRST_CHECKIN, INSERTS, LOOKUPS, MARK_DUPLICATE, PG_RECORD, REPLAY, Who
+from eventops.checkin_sql import (
+    FIRST_CHECKIN,
+    INSERTS,
+    LOOKUPS,
+    MARK_DUPLICATE,
+    PG_RECORD,
+    REPLAY,
+    Who,
+)
 from eventops.errors import Conflict, Invalid, NotFound
 from eventops.nip import mask_nip, normalise_nip
 from eventops.passes import pass_url
@@ -89,13 +99,13 @@ def scan_time(scanned_at: datetime, now: datetime) -> datetime:
     return at
 
 
-def _person(row: Any) -> PersonView:
+def _person(row: Mapping[str, Any]) -> PersonView:
     return PersonView(
-        name=row.p_name,
-        agency=row.p_agency,
-        unit=row.p_unit,
-        batch=row.h_code,
-        nip_masked=mask_nip(row.p_nip) if row.p_nip else None,
+        name=row["p_name"],
+        agency=row["p_agency"],
+        unit=row["p_unit"],
+        batch=row["h_code"],
+        nip_masked=mask_nip(row["p_nip"]) if row["p_nip"] else None,
     )
 
 
@@ -111,23 +121,32 @@ async def _find(
     conn = await session.connection(execution_options=AUTOCOMMIT if autocommit else None)
     row = (await conn.execute(LOOKUPS[who], {"slug": slug, "code": code, "who": value})).first()
     if row is None:
-        event = await events.get_event(session, slug)  # NotFound for the event, else the batch is missing
-        raise NotFound(f"no batch {code!r} in event {event.slug!r}", code="batch_not_found")
-    if row.p_id is None:
-        return Found(event_id=row.event_id, timezone=row.timezone, batch_id=row.batch_id)
-    via_pass = who is Who.token
+        await no_batch(session, slug, code)
+    return found_from_row(row._mapping, via_pass=who is Who.token)
+
+
+async def no_batch(session: AsyncSession, slug: str, code: str) -> NoReturn:
+    """Raise NotFound for a door action whose batch the lookup did not find (or whose event is missing)."""
+    event = await events.get_event(session, slug)  # NotFound for the event, else the batch is missing
+    raise NotFound(f"no batch {code!r} in event {event.slug!r}", code="batch_not_found")
+
+
+def found_from_row(row: Mapping[str, Any], via_pass: bool) -> Found:
+    """A lookup's row (see `checkin_sql.LOOKUPS`) as what the door action found."""
+    if row["p_id"] is None:
+        return Found(event_id=row["event_id"], timezone=row["timezone"], batch_id=row["batch_id"])
     return Found(
-        event_id=row.event_id,
-        timezone=row.timezone,
-        batch_id=row.batch_id,
-        participant_id=row.p_id,
+        event_id=row["event_id"],
+        timezone=row["timezone"],
+        batch_id=row["batch_id"],
+        participant_id=row["p_id"],
         person=_person(row),
-        home=BatchView(row.h_code, row.h_name, row.h_starts_at),
-        home_batch_id=row.h_id,
-        pass_id=row.pass_id if via_pass else None,
-        revoked=via_pass and row.revoked_at is not None,
-        checked_in_at=row.c_at,
-        checked_in_station=row.c_st,
+        home=BatchView(row["h_code"], row["h_name"], row["h_starts_at"]),
+        home_batch_id=row["h_id"],
+        pass_id=row["pass_id"] if via_pass else None,
+        revoked=via_pass and row["revoked_at"] is not None,
+        checked_in_at=row["c_at"],
+        checked_in_station=row["c_st"],
     )
 
 
@@ -161,10 +180,34 @@ async def record(
     On a connection in autocommit (see `one_statement`) both go in one statement; otherwise in a transaction.
     """
     conn = await session.connection()
+    values = _values(found, scan, method, token)
+    planned = ScanResult(values["result"])
+    sync = conn.sync_connection
+    if sync is not None and sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        result = await _store_in_one_statement(conn, values, planned is ScanResult.ok)
+    else:
+        result = await _store_in_transaction(conn, values, planned is ScanResult.ok)
+        if result is not None:
+            await session.commit()
+    if result is None:  # a retry: nothing new was stored, the first answer is repeated
+        await session.rollback()
+        return await replay(session, scan.scan_id, found.batch_id, public_url)
+    first: tuple[datetime, str] | None = None
+    if result is ScanResult.duplicate and found.checked_in_at is None:
+        # lost the race to another station: read who won
+        won = await (await session.connection()).execute(
+            FIRST_CHECKIN, {"batch_id": found.batch_id, "participant_id": found.participant_id}
+        )
+        first = tuple(won.one())
+    return answered(session.info, found, scan, method, values["scanned_at"], result, first, token, public_url)
+
+
+def _values(found: Found, scan: ScanInput, method: Method, token: str) -> dict[str, Any]:
+    """The scan row to store (its result as planned from the lookup)."""
     now = utcnow()
     at = scan_time(scan.scanned_at, now)
     planned = _classify(found)
-    values: dict[str, Any] = {
+    return {
         "scan_id": scan.scan_id,
         "event_id": found.event_id,
         "batch_id": found.batch_id,
@@ -178,37 +221,37 @@ async def record(
         "scanned_at": at,
         "received_at": now,
     }
-    sync = conn.sync_connection
-    if sync is not None and sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        result = await _store_in_one_statement(conn, values, planned is ScanResult.ok)
-    else:
-        result = await _store_in_transaction(conn, values, planned is ScanResult.ok)
-        if result is not None:
-            await session.commit()
-    if result is None:  # a retry: nothing new was stored, the first answer is repeated
-        await session.rollback()
-        return await replay(session, scan.scan_id, found.batch_id, public_url)
-    live.publish_committed(
-        session,
-        found.batch_id,
-        "checkin",
-        {
+
+
+def answered(
+    info: Mapping[str, Any],
+    found: Found,
+    scan: ScanInput,
+    method: Method,
+    at: datetime,
+    result: ScanResult,
+    first: tuple[datetime, str] | None,
+    token: str,
+    public_url: str | None,
+) -> ScanAnswer:
+    """Publish a committed scan live (through the hub in the session `info`, as `live.publish_committed`) and
+    build its answer (`first`: the check-in that won a race)."""
+    hub = info.get(live.HUB_KEY)
+    if isinstance(hub, live.Hub):
+        change = {
             "result": result.value,
             "name": found.person.name if found.person is not None else None,
             "station": scan.station,
             "method": method.value,
-        },
-    )
+        }
+        hub.committed(live.Change(found.batch_id, "checkin", change))
     checked_in_at, station = None, None
     if result is ScanResult.ok:
         checked_in_at, station = at, scan.station
     elif result is ScanResult.duplicate:
         checked_in_at, station = found.checked_in_at, found.checked_in_station
-        if checked_in_at is None:  # lost the race to another station: read who won
-            first = await (await session.connection()).execute(
-                FIRST_CHECKIN, {"batch_id": found.batch_id, "participant_id": found.participant_id}
-            )
-            checked_in_at, station = first.one()
+        if checked_in_at is None and first is not None:
+            checked_in_at, station = first
     return ScanAnswer(
         result=result,
         timezone=found.timezone,
@@ -273,7 +316,7 @@ async def replay(
     return ScanAnswer(
         result=result,
         timezone=row.timezone,
-        participant=_person(row) if row.p_id is not None else None,
+        participant=_person(row._mapping) if row.p_id is not None else None,
         checked_in_at=row.checked_in_at if admitted else None,
         station=row.station if admitted else None,
         expected_batch=BatchView(row.h_code, row.h_name, row.h_starts_at)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, Select, String, Update, and_, bindparam, false, select, text, update
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
 from eventops.db import UTCDateTime, upsert
 from eventops.models import Batch, CheckIn, Event, Participant, Pass, Scan
@@ -175,4 +176,72 @@ RETURNING id, result
     bindparam("result", type_=String()),
     bindparam("scanned_at", type_=UTCDateTime()),
     bindparam("received_at", type_=UTCDateTime()),
+)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A statement compiled once for asyncpg itself ($1, $2, …): the scan path on PostgreSQL skips
+    SQLAlchemy's per-execute work (parameter processing, result objects), which costs more than the query."""
+
+    sql: str
+    names: tuple[str, ...]
+
+    def args(self, params: dict[str, Any]) -> list[Any]:
+        """The positional arguments, in the order of the compiled statement."""
+        return [params[name] for name in self.names]
+
+
+def _raw(statement: Any) -> Raw:
+    compiled = statement.compile(dialect=asyncpg_dialect.dialect())
+    return Raw(compiled.string, tuple(compiled.positiontup or ()))
+
+
+# PostgreSQL's raw scan path: the lookup by pass token (inside PG_RAW_SCAN) and a race's winner.
+PG_RAW_LOOKUP = _raw(LOOKUPS[Who.token])
+PG_RAW_FIRST_CHECKIN = _raw(FIRST_CHECKIN)
+
+# PostgreSQL: a whole pass scan in ONE self-committing statement (one round trip): the token lookup
+# (above), the result it plans (as `checkin._classify`), then PG_RECORD's two inserts fed from it. It answers
+# the lookup's row plus `stored`, the stored result (NULL when the scan_id was stored already: a retry); no
+# row when the batch does not exist. The pass id is kept only for this event's participant (as `_find`).
+assert PG_RAW_LOOKUP.names == ("who", "slug", "code")  # PG_RAW_SCAN numbers its own parameters from $4
+PG_RAW_SCAN = Raw(
+    f"""
+WITH found AS ({PG_RAW_LOOKUP.sql}),
+planned AS (
+    SELECT found.*,
+           CASE WHEN found.p_id IS NULL THEN 'unknown'
+                WHEN found.revoked_at IS NOT NULL THEN 'revoked'
+                WHEN found.h_id IS DISTINCT FROM found.batch_id THEN 'wrong_batch'
+                WHEN found.c_at IS NOT NULL THEN 'duplicate'
+                ELSE 'ok' END AS planned
+    FROM found
+),
+ids AS (SELECT nextval(pg_get_serial_sequence('scans', 'id')) AS id),
+admitted AS (
+    INSERT INTO checkins (batch_id, participant_id, scan_id, checked_in_at, station, staff, method)
+    SELECT planned.batch_id, planned.p_id, ids.id, $4::TIMESTAMP WITH TIME ZONE, $5::VARCHAR, $6::VARCHAR,
+           $9::VARCHAR
+    FROM planned, ids
+    WHERE planned.planned = 'ok' AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = $7::VARCHAR)
+    ON CONFLICT (batch_id, participant_id) DO NOTHING
+    RETURNING scan_id
+),
+stored AS (
+    INSERT INTO scans (id, scan_id, event_id, batch_id, participant_id, pass_id, token, station, staff,
+                       method, result, scanned_at, received_at)
+    SELECT ids.id, $7::VARCHAR, planned.event_id, planned.batch_id, planned.p_id,
+           CASE WHEN planned.p_id IS NULL THEN NULL ELSE planned.pass_id END,
+           $1::VARCHAR, $5::VARCHAR, $6::VARCHAR, $9::VARCHAR,
+           CASE WHEN planned.planned = 'ok' AND NOT EXISTS (SELECT 1 FROM admitted) THEN 'duplicate'
+                ELSE planned.planned END,
+           $4::TIMESTAMP WITH TIME ZONE, $8::TIMESTAMP WITH TIME ZONE
+    FROM planned, ids
+    ON CONFLICT (scan_id) DO NOTHING
+    RETURNING result
+)
+SELECT planned.*, (SELECT result FROM stored) AS stored FROM planned
+""",
+    (*PG_RAW_LOOKUP.names, "scanned_at", "station", "staff", "scan_id", "received_at", "method"),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
@@ -54,11 +55,18 @@ def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) ->
         os.setpgrp()  # a terminal's Ctrl-C reaches the parent only, which stops the workers once
     configure_logging()
     app = create_app(settings)
+    app.on_startup.append(_freeze_startup_objects)
     loop = _event_loop()
     if reuse_port:  # the parent announces the workers
         web.run_app(app, host=host, port=port, access_log=None, reuse_port=True, print=None, loop=loop)
     else:
         web.run_app(app, host=host, port=port, access_log=None, loop=loop)
+
+
+async def _freeze_startup_objects(_app: object) -> None:
+    """Move what start-up built out of the collector's sight: a full collection of it paused scans ~70 ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

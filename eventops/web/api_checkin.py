@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from eventops import checkin, checkin_reports, checkin_walkins, events, passes
+from eventops import checkin, checkin_pg, checkin_reports, checkin_walkins, events, passes
 from eventops.auth import Principal, Role
 from eventops.checkin_answer import ScanAnswer
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
@@ -87,14 +87,13 @@ def _answer(answer: ScanAnswer) -> web.Response:
 async def scan(request: web.Request) -> web.Response:
     """A pass scanned at the door: ok, duplicate, wrong_batch, unknown or revoked; retry-safe by scan_id."""
     body = await json_model(request, ScanIn, limit=SCAN_BODY_LIMIT)
-    async with request.app[SESSIONMAKER]() as session:
-        answer = await checkin.scan_pass(
-            session,
-            request.match_info["event"],
-            request.match_info["code"],
-            body.token,
-            _scan_input(request, body),
-        )
+    answer = await checkin_pg.scan_at_door(
+        request.app[SESSIONMAKER],
+        request.match_info["event"],
+        request.match_info["code"],
+        body.token,
+        _scan_input(request, body),
+    )
     return _answer(answer)
 
 
