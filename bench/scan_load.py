@@ -23,7 +23,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -31,19 +30,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-import asyncpg
 import psutil
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
+from bench.common import database
 from eventops import auth, events, roster
 from eventops.auth import Role
 from eventops.db import create_engine, make_sessionmaker
-from eventops.migrations import migrate
 from eventops.models import CheckIn, Participant, Pass, Scan
 from eventops.sample import make_rows, to_csv
 
@@ -89,28 +85,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@asynccontextmanager
-async def database(pg_url: str | None) -> AsyncIterator[str]:
-    """A fresh, migrated database of this run's own, removed afterwards."""
-    if pg_url is None:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-            await asyncio.to_thread(migrate, url)
-            yield url
-        return
-    name = f"eventops_bench_{uuid.uuid4().hex[:10]}"
-    admin = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    conn = await asyncpg.connect(admin)
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-        await asyncio.to_thread(migrate, url)
-        yield url
-    finally:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.close()
 
 
 async def seed(url: str, participants: int) -> tuple[str, list[str]]:
