@@ -25,6 +25,7 @@ from eventops.models import AttendanceRecordRow, AuditEntry, Batch, Event, Overr
 from eventops.nip import normalise_nip
 from eventops.passes import participant_by_nip
 from eventops.recap import Summary, summarise
+from eventops.review import match_pending
 from eventops.rules import (
     MODES,
     STATUSES,
@@ -171,9 +172,14 @@ def _audit(actor: str, action: str, event: Event, batch: Batch, subject: str, **
 
 
 async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str) -> BatchAttendance:
-    """Compute and store the batch's records and freeze them; Conflict if it is finalized already."""
+    """Match what is still unmatched, then compute and store the batch's records and freeze them.
+
+    Conflict if the batch is finalized already. Matching commits on its own, before the batch is claimed.
+    """
     event, batch = await load_batch(session, event_slug, code)
     assert batch.id is not None
+    if batch.finalized_at is None:
+        await match_pending(session, batch, fresh_only=True)
     now = utcnow()
     conn = await session.connection()
     # The conditional UPDATE is the guard: it locks the batch row, so two finalizes (or a finalize and an

@@ -267,3 +267,20 @@ async def test_a_batch_without_participants_finalizes_empty(db_url: str, world: 
         )
         done = await attendance.finalize(session, world.slug, "K3", "panitia")
     assert done.records == [] and done.summary().overall.expected == 0
+
+
+async def test_finalize_first_matches_connections_nobody_matched_yet(
+    db_url: str, world: AttendanceWorld
+) -> None:
+    from eventops.models import Participant
+
+    async with db_session(db_url) as session:
+        person = await session.get(Participant, world.ids["absent"])
+        assert person is not None
+        session.add(zoom(world.k1, None, "late-c1", f"K1_{person.name}", wita(21, 8), wita(21, 12)))
+        await session.commit()
+    assert (await _records(db_url))[world.ids["absent"]].status == "absent"  # computing alone does not match
+    async with db_session(db_url) as session:
+        done = await attendance.finalize(session, world.slug, "K1", "panitia")
+    [record] = [r for r in done.records if r.participant_id == world.ids["absent"]]
+    assert (record.status, record.mode) == ("present", "zoom")
