@@ -139,6 +139,7 @@ class BatchJob:
         self._written = 0  # units of the budget already added to the stored count
         self._engine, self._sessions, self._options, self._client = engine, sessions, options, client
         self._on_done = on_done
+        self._stores: set[asyncio.Task[None]] = set()
         self.task = asyncio.create_task(self._run(), name=f"youtube-batch-{batch.id}")
 
     async def cancel(self, reason: str | None) -> None:
@@ -221,6 +222,13 @@ class BatchJob:
         return self.stop or (StopReason.ERROR, "the pollers stopped without a reason")
 
     async def _on_event(self, which: str, event: PollerEvent) -> None:
+        """Store what a poller found; cancelling the poller does not cut the write off (see _finish)."""
+        task = asyncio.create_task(self._store(which, event))
+        self._stores.add(task)
+        task.add_done_callback(self._stores.discard)
+        await asyncio.shield(task)
+
+    async def _store(self, which: str, event: PollerEvent) -> None:
         """Store what a poller found with the chat position and the units spent, in one transaction."""
         now = self._options.clock()
         values: dict[str, Any] = {}
@@ -242,6 +250,9 @@ class BatchJob:
             self.task.cancel()
 
     async def _finish(self, reason: str | None, detail: str) -> None:
+        # A write cut off mid-query would leave SQLite's write lock to a connection nobody uses any more:
+        # writes run shielded, and the end is written once they are done.
+        await asyncio.gather(*self._stores, return_exceptions=True)
         async with self._sessions() as session:
             await store.save_state(
                 session,
