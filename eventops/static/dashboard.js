@@ -330,12 +330,59 @@
     $("review-empty").hidden = (q.items || []).length > 0;
   }
 
+  // --- who is online and who is not ----------------------------------------------------------------------
+
+  const PEOPLE_LIMIT = 100;
+
+  async function loadPeople() {
+    const section = $("people");
+    const params = new URLSearchParams({ state: section.dataset.state || "online", limit: String(PEOPLE_LIMIT) });
+    const q = $("people-q").value.trim();
+    if (q) params.set("q", q);
+    const r = await call(`/zoom/participants?${params}`);
+    setText("people-total", num(r.total));
+    const body = $("people-list");
+    body.textContent = "";
+    for (const p of r.participants || []) {
+      const tr = el("tr", p.online_now ? "ok" : "");
+      tr.append(el("td", "", p.name), el("td", "", p.nip || "–"), el("td", "", p.agency));
+      tr.append(el("td", "num", num(p.minutes)), el("td", "num", num(p.connections)));
+      body.append(tr);
+    }
+    const shown = (r.participants || []).length;
+    $("people-empty").hidden = shown > 0;
+    $("people-more").hidden = r.total <= shown;
+    setText("people-more", `${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian · ${num(shown)} of ${num(r.total)} shown; narrow the search`);
+  }
+
+  for (const tab of document.querySelectorAll("#people [data-state]")) {
+    if (tab.tagName !== "BUTTON") continue;
+    tab.addEventListener("click", () => {
+      $("people").dataset.state = tab.dataset.state;
+      for (const t of document.querySelectorAll("#people button[data-state]")) {
+        t.setAttribute("aria-selected", String(t === tab));
+      }
+      load("people");
+    });
+  }
+
+  let searchTimer = null;
+  $("people-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => load("people"), 300);
+  });
+
   // --- refresh scheduling --------------------------------------------------------------------------------
 
-  const LOADERS = { counters: [loadVenue, loadZoom, loadYoutube], review: [loadReview], recap: [loadRecap] };
+  const LOADERS = {
+    counters: [loadVenue, loadZoom, loadYoutube],
+    review: [loadReview],
+    recap: [loadRecap],
+    people: [loadPeople],
+  };
   // The least time between two loads of a part: the counters are cheap; the review queue runs the matcher
   // and the recap computes every record of the batch, so a burst of joins must not load them each time.
-  const MIN_MS = { counters: 1000, review: 5000, recap: 30000 };
+  const MIN_MS = { counters: 1000, review: 5000, recap: 30000, people: 5000 };
   const last = {};
   const due = {};
   const busy = {};
@@ -386,14 +433,14 @@
   // --- live stream, with polling as the fallback ---------------------------------------------------------
 
   const ON_EVENT = {
-    hello: ["counters", "review", "recap"],
+    hello: ["counters", "review", "recap", "people"],
     checkin: ["counters", "recap"],
-    zoom: ["counters", "review", "recap"],
+    zoom: ["counters", "review", "recap", "people"],
     youtube_viewers: ["counters"],
     youtube_state: ["counters"],
     youtube_chat: ["counters"],
     checkpoint_submission: ["counters", "recap"],
-    review: ["counters", "review", "recap"],
+    review: ["counters", "review", "recap", "people"],
   };
 
   function setLive(state) {
@@ -413,7 +460,7 @@
     reconnect = null;
     if (!("EventSource" in window)) {
       setLive("polling");
-      mark("counters", "review", "recap");
+      mark("counters", "review", "recap", "people");
       return;
     }
     setLive("connecting");
@@ -427,7 +474,7 @@
     }
     source.onerror = () => {
       // The browser retries by itself while CONNECTING; a CLOSED stream (e.g. a 401 or 404) is ours to reopen.
-      if (root.dataset.live !== "polling") mark("counters", "review", "recap");
+      if (root.dataset.live !== "polling") mark("counters", "review", "recap", "people");
       setLive("polling");
       if (source.readyState === EventSource.CLOSED && reconnect === null) {
         source = null;
@@ -437,7 +484,7 @@
   }
 
   setInterval(() => {
-    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap");
+    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap", "people");
   }, POLL_MS);
 
   $("match-now").addEventListener("click", async (e) => {

@@ -10,6 +10,7 @@ from eventops.web import (
     api_attendance,
     api_checkin,
     api_events,
+    api_online,
     api_review,
     api_roster,
     api_stream,
@@ -82,6 +83,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(zoom + "/online", api_zoom.online, name="zoom_online")
     r.add_post(zoom + "/sync", api_zoom.sync, name="zoom_sync")
     r.add_post(zoom + "/registrants", api_zoom.registrants, name="zoom_registrants")
+
+    # who is online and who is not, for moderators
+    r.add_get(zoom + "/participants", api_online.participants, name="zoom_participants")
 
     # YouTube stream, checkpoints and the self-attendance form (issue 7)
     stream = api + "/{event}/batches/{code}"

@@ -1,0 +1,31 @@
+"""JSON API: the batch's participants with their Zoom presence (online now, left, never joined)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from eventops import events, online_list
+from eventops.auth import Role
+from eventops.keys import SESSIONMAKER
+from eventops.web.access import requires
+from eventops.web.parse import query_int
+from eventops.web.render import json_response
+
+
+@requires(Role.moderator)
+async def participants(request: web.Request) -> web.Response:
+    """?state=online|offline_now|never, ?q= (name contains), ?limit= (1-500), ?offset=; NIP masked."""
+    limit = query_int(request, "limit", 50, 1, online_list.MAX_LIMIT)
+    offset = query_int(request, "offset", 0, 0, 10_000_000)
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+        batch = await events.get_batch(session, event, request.match_info["code"])
+        page = await online_list.online_list(
+            session,
+            batch,
+            state=request.query.get("state") or None,
+            q=request.query.get("q", "")[:100],
+            limit=limit,
+            offset=offset,
+        )
+    return json_response(page.as_json())
