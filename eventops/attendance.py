@@ -127,15 +127,9 @@ async def _frozen(session: AsyncSession, event: Event, batch: Batch) -> BatchAtt
     return BatchAttendance(event, batch, found, records, frozen=True)
 
 
-async def load_batch(session: AsyncSession, event_slug: str, code: str) -> tuple[Event, Batch]:
-    """The event and its batch, or NotFound."""
-    event = await events.get_event(session, event_slug)
-    return event, await events.get_batch(session, event, code)
-
-
 async def batch_attendance(session: AsyncSession, event_slug: str, code: str) -> BatchAttendance:
     """The batch's records: the frozen ones once finalized, else computed now."""
-    event, batch = await load_batch(session, event_slug, code)
+    event, batch = await events.event_and_batch(session, event_slug, code)
     if batch.finalized_at is not None:
         return await _frozen(session, event, batch)
     return await _live(session, event, batch, utcnow())
@@ -176,7 +170,7 @@ async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str
 
     Conflict if the batch is finalized already. Matching commits on its own, before the batch is claimed.
     """
-    event, batch = await load_batch(session, event_slug, code)
+    event, batch = await events.event_and_batch(session, event_slug, code)
     assert batch.id is not None
     if batch.finalized_at is None:
         await match_pending(session, batch, fresh_only=True)
@@ -222,7 +216,7 @@ async def reopen(
 ) -> tuple[Event, Batch]:
     """Unfreeze a finalized batch (its records stay until the next finalize); audited with the reason."""
     reason = _reason(reason)
-    event, batch = await load_batch(session, event_slug, code)
+    event, batch = await events.event_and_batch(session, event_slug, code)
     conn = await session.connection()
     reopened = await conn.execute(
         update(BATCHES)
@@ -265,7 +259,7 @@ async def add_override(
     """Store an organiser's decision on one record (audited); Conflict while the batch is finalized."""
     _check_override(status, mode)
     reason = _reason(reason)
-    event, batch = await load_batch(session, event_slug, code)
+    event, batch = await events.event_and_batch(session, event_slug, code)
     assert batch.id is not None
     conn = await session.connection()
     # A no-op write on the batch row, only while it is not finalized: it takes the row lock (PostgreSQL) or

@@ -132,6 +132,12 @@ async def get_batch(session: AsyncSession, event: Event, code: str) -> Batch:
     return batch
 
 
+async def event_and_batch(session: AsyncSession, slug: str, code: str) -> tuple[Event, Batch]:
+    """The event with this slug and its batch with this code, or NotFound."""
+    event = await get_event(session, slug)
+    return event, await get_batch(session, event, code)
+
+
 async def list_batches(session: AsyncSession, event: Event) -> list[Batch]:
     """The event's batches in time order."""
     query = select(Batch).where(Batch.event_id == event.id).order_by(col(Batch.starts_at), col(Batch.code))

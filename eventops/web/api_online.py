@@ -8,7 +8,7 @@ from eventops import events, online_list
 from eventops.auth import Role
 from eventops.keys import SESSIONMAKER
 from eventops.web.access import requires
-from eventops.web.parse import query_int
+from eventops.web.parse import batch_ref, query_int
 from eventops.web.render import json_response
 
 
@@ -18,8 +18,7 @@ async def participants(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 50, 1, online_list.MAX_LIMIT)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        _event, batch = await events.event_and_batch(session, *batch_ref(request))
         page = await online_list.online_list(
             session,
             batch,

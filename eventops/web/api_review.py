@@ -17,7 +17,7 @@ from eventops.review import RosterIndexCache
 from eventops.review_queue import Decision, ReviewItem
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import json_model, query_int
+from eventops.web.parse import batch_ref, json_model, query_int
 from eventops.web.render import json_response
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names nothing (and must not reach PostgreSQL)
@@ -91,8 +91,7 @@ def _item_id(request: web.Request) -> int:
 async def match(request: web.Request) -> web.Response:
     """Match the batch's pending Zoom connections to its roster now; counts by method and reason."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
         run = await review.match_pending(session, batch, cache=request.app[ROSTER_INDEXES])
     return json_response({"event": event.slug, "batch": batch.code, **run.as_json()})
 
@@ -103,8 +102,7 @@ async def queue(request: web.Request) -> web.Response:
     limit = query_int(request, "limit", 200, 1, 1000)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
         found = await review_queue.review_queue(
             session, batch, limit=limit, offset=offset, cache=request.app[ROSTER_INDEXES]
         )
@@ -126,8 +124,7 @@ async def decide(request: web.Request) -> web.Response:
     principal = request[PRINCIPAL]
     assert principal is not None
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
         decision = await review_queue.decide(
             session,
             event,

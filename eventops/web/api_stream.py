@@ -16,7 +16,7 @@ from eventops.models import Batch, Checkpoint, Event
 from eventops.stream import PollRound, StreamView
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import json_model
+from eventops.web.parse import batch_of, batch_ref, json_model
 from eventops.web.render import json_response, render
 
 # Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
@@ -105,21 +105,13 @@ def round_json(found: PollRound) -> dict[str, Any]:
     }
 
 
-async def _batch(request: web.Request) -> tuple[Event, Batch]:
-    async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
-    return event, batch
-
-
 @requires(Role.moderator)
 async def create_checkpoint(request: web.Request) -> web.Response:
     """Open a checkpoint: a code shown on the stream between two times."""
     body = await json_model(request, CheckpointIn)
     principal = request[PRINCIPAL]
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
         checkpoint = await checkpoints.create_checkpoint(
             session, batch, body.code, body.opens_at, body.closes_at, principal.name if principal else ""
         )
@@ -130,8 +122,7 @@ async def create_checkpoint(request: web.Request) -> web.Response:
 async def list_checkpoints(request: web.Request) -> web.Response:
     """The batch's checkpoints with their submission counts."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
         found = await checkpoints.list_checkpoints(session, batch)
     return json_response({"checkpoints": [checkpoint_json(c, n, event) for c, n in found]})
 
@@ -139,14 +130,14 @@ async def list_checkpoints(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 async def stream_state(request: web.Request) -> web.Response:
     """The batch's YouTube polling state."""
-    _, batch = await _batch(request)
+    _, batch = await batch_of(request)
     return json_response(stream_json(await request.app[STREAM].view(batch), batch))
 
 
 @requires(Role.moderator)
 async def start_polling(request: web.Request) -> web.Response:
     """Start polling the batch's stream now."""
-    _, batch = await _batch(request)
+    _, batch = await batch_of(request)
     await request.app[STREAM].start(batch)
     return json_response(stream_json(await request.app[STREAM].view(batch), batch))
 
@@ -154,7 +145,7 @@ async def start_polling(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 async def stop_polling(request: web.Request) -> web.Response:
     """Stop polling the batch's stream."""
-    _, batch = await _batch(request)
+    _, batch = await batch_of(request)
     await request.app[STREAM].stop(batch)
     return json_response(stream_json(await request.app[STREAM].view(batch), batch))
 
@@ -162,14 +153,14 @@ async def stop_polling(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 async def poll_now(request: web.Request) -> web.Response:
     """One polling round now: viewers and one chat page."""
-    _, batch = await _batch(request)
+    _, batch = await batch_of(request)
     return json_response(round_json(await request.app[STREAM].poll_once(batch)))
 
 
 @requires(Role.moderator, page=True)
 async def stream_page(request: web.Request) -> web.Response:
     """The moderators' stream page: viewers now, polling state and why it stopped."""
-    event, batch = await _batch(request)
+    event, batch = await batch_of(request)
     view = await request.app[STREAM].view(batch)
     async with request.app[SESSIONMAKER]() as session:
         found = await checkpoints.list_checkpoints(session, batch)

@@ -8,6 +8,7 @@ from eventops import events, zoom_registrants, zoom_sessions, zoom_sync
 from eventops.auth import Role
 from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS
 from eventops.web.access import requires
+from eventops.web.parse import batch_ref
 from eventops.web.render import json_response
 from eventops.zoom_service import zoom_client
 
@@ -16,8 +17,7 @@ from eventops.zoom_service import zoom_client
 async def online(request: web.Request) -> web.Response:
     """Sessions of the batch open now, matched and not, and in all."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        _event, batch = await events.event_and_batch(session, *batch_ref(request))
         counts = await zoom_sessions.online_counts(session, batch)
     return json_response(counts)
 
@@ -26,8 +26,7 @@ async def online(request: web.Request) -> web.Response:
 async def sync(request: web.Request) -> web.Response:
     """Pull the batch's participant report from Zoom and reconcile it with the webhook sessions."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        _event, batch = await events.event_and_batch(session, *batch_ref(request))
         client = zoom_client(request.app[SETTINGS], request.app[HTTP_CLIENT])
         result = await zoom_sync.sync_batch(session, client, batch)
     return json_response(result.as_json())
@@ -37,8 +36,7 @@ async def sync(request: web.Request) -> web.Response:
 async def registrants(request: web.Request) -> web.Response:
     """Register the batch's online participants at Zoom and store their personal join links."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        _event, batch = await events.event_and_batch(session, *batch_ref(request))
         client = zoom_client(request.app[SETTINGS], request.app[HTTP_CLIENT])
         result = await zoom_registrants.push_registrants(session, client, batch)
     return json_response(result.as_json())

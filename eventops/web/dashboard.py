@@ -12,6 +12,7 @@ from eventops.i18n import format_datetime_id
 from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
+from eventops.web.parse import batch_ref
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
 
@@ -20,8 +21,7 @@ from eventops.web.strict import static_url, strict
 async def dashboard_page(request: web.Request) -> web.Response:
     """GET /dashboard/{event}/{code}: the shell; the script fills it from the batch's APIs and live stream."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
     principal = request[PRINCIPAL]
     response = render(
         request,

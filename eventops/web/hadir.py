@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from eventops import checkpoints, events
+from eventops import checkpoints
 from eventops.checkpoints import FormAnswer
 from eventops.i18n import format_time_en, format_time_id
 from eventops.keys import HADIR_LIMITER, SESSIONMAKER
@@ -16,6 +16,7 @@ from eventops.ratelimit import TokenBucket
 from eventops.timeutil import utcnow
 from eventops.web.access import public
 from eventops.web.forwarded import client_address
+from eventops.web.parse import batch_of
 from eventops.web.render import render
 
 # A viewer needs one try per checkpoint; a few typos are normal. Recorded answers give their token back,
@@ -36,13 +37,6 @@ STATUS = {
 def setup_hadir(app: web.Application, limiter: TokenBucket | None = None) -> None:
     """Install the form's rate limiter (one bucket per client address, in this process)."""
     app[HADIR_LIMITER] = limiter or TokenBucket(PER_MINUTE, BURST)
-
-
-async def _batch(request: web.Request) -> tuple[Event, Batch]:
-    async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
-    return event, batch
 
 
 def _times(answer: FormAnswer, tz: str) -> dict[str, str]:
@@ -67,7 +61,7 @@ def _page(request: web.Request, event: Event | None, batch: Batch | None, **cont
 @public(page=True)
 async def hadir_form(request: web.Request) -> web.Response:
     """The form: NIP and the code shown on the stream."""
-    event, batch = await _batch(request)
+    event, batch = await batch_of(request)
     return _page(request, event, batch)
 
 
@@ -83,7 +77,7 @@ async def hadir_submit(request: web.Request) -> web.Response:
         return response
     form = await request.post()
     nip, code = (str(form.get(name, ""))[:64] for name in ("nip", "code"))
-    event, batch = await _batch(request)
+    event, batch = await batch_of(request)
     async with request.app[SESSIONMAKER]() as session:
         answer = await checkpoints.submit_form(session, batch, nip, code, utcnow())
     if answer.result == checkpoints.RECORDED:

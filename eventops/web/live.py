@@ -14,6 +14,7 @@ from eventops.auth import Role
 from eventops.db import is_sqlite
 from eventops.keys import LIVE_HUB, SESSIONMAKER, SETTINGS
 from eventops.web.access import requires
+from eventops.web.parse import batch_ref
 
 LISTENER: web.AppKey[asyncio.Task[None]] = web.AppKey("live_listener")
 
@@ -39,8 +40,7 @@ async def listener_ctx(app: web.Application) -> AsyncIterator[None]:
 async def batch_live(request: web.Request) -> web.StreamResponse:
     """GET …/batches/{code}/live: `event: KIND` + `data: JSON` per change, a comment every 15 s of silence."""
     async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-        batch = await events.get_batch(session, event, request.match_info["code"])
+        _event, batch = await events.event_and_batch(session, *batch_ref(request))
     assert batch.id is not None
     response = web.StreamResponse(
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}

@@ -8,7 +8,10 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from eventops import events
 from eventops.errors import BadRequest, Invalid, TooLarge
+from eventops.keys import SESSIONMAKER
+from eventops.models import Batch, Event
 
 M = TypeVar("M", bound=BaseModel)
 JSON_LIMIT = 64 * 1024
@@ -63,3 +66,14 @@ def query_int(request: web.Request, name: str, default: int, lo: int, hi: int) -
     except ValueError:
         raise BadRequest(f"{name} must be a whole number", code="bad_query") from None
     return max(lo, min(hi, value))
+
+
+def batch_ref(request: web.Request) -> tuple[str, str]:
+    """The event slug and batch code of a `…/{event}/…/{code}` path."""
+    return request.match_info["event"], request.match_info["code"]
+
+
+async def batch_of(request: web.Request) -> tuple[Event, Batch]:
+    """The event and batch a `…/{event}/…/{code}` path names, or NotFound."""
+    async with request.app[SESSIONMAKER]() as session:
+        return await events.event_and_batch(session, *batch_ref(request))
