@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from eventops.migrations import migrate
+from eventops.storage.migrations import migrate
 
 
 @asynccontextmanager

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.namegen import MIXES, Case, make_cases, make_near_outsiders, make_outsiders, make_roster
-from eventops import matching
-from eventops.matching import MatchResult, RosterIndex
+from eventops.identity import matching
+from eventops.identity.matching import MatchResult, RosterIndex
 
 TARGET_PRECISION = 0.995
 TARGET_RECALL = 0.95

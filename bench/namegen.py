@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from bench import namepools as pools
-from eventops.matching import Connection, RosterEntry
+from eventops.identity.matching import Connection, RosterEntry
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,12 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 
 from bench.roster_import import database
-from eventops import attendance, events, exports
-from eventops.db import create_engine, make_sessionmaker
-from eventops.models import CheckIn, Checkpoint, CheckpointSubmission, OnlineSession, Participant
-from eventops.sample import make_rows
+from eventops.attendance import exports
+from eventops.attendance import records as attendance
+from eventops.catalog import events
+from eventops.demo.sample import make_rows
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.models import CheckIn, Checkpoint, CheckpointSubmission, OnlineSession, Participant
 
 START = datetime(2023, 8, 21, 0, 0, tzinfo=UTC)  # 08.00 WITA
 END = START + timedelta(hours=4)

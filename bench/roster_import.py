@@ -16,9 +16,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bench.common import database
-from eventops import events, roster
-from eventops.db import create_engine, make_sessionmaker
-from eventops.sample import make_rows, to_csv, to_xlsx
+from eventops.catalog import events
+from eventops.demo.sample import make_rows, to_csv, to_xlsx
+from eventops.roster import importer as roster
+from eventops.storage.db import create_engine, make_sessionmaker
 
 
 async def run(label: str, pg_url: str | None, rows: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eventops.sample import ENGLISH, INDONESIAN, make_rows, to_csv, to_xlsx
+from eventops.demo.sample import ENGLISH, INDONESIAN, make_rows, to_csv, to_xlsx
 
 
 def main() -> None:

@@ -37,11 +37,13 @@ import psutil
 from sqlalchemy import func, select
 
 from bench.common import database
-from eventops import auth, events, roster
-from eventops.auth import Role
-from eventops.db import create_engine, make_sessionmaker
-from eventops.models import CheckIn, Participant, Pass, Scan
-from eventops.sample import make_rows, to_csv
+from eventops.accounts import auth
+from eventops.accounts.auth import Role
+from eventops.catalog import events
+from eventops.demo.sample import make_rows, to_csv
+from eventops.roster import importer as roster
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.models import CheckIn, Participant, Pass, Scan
 
 SLUG, CODE = "bench-2023", "K1"
 CEILING_APP = """

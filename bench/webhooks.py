@@ -35,10 +35,10 @@ import psutil
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from eventops import events
-from eventops.db import create_engine, make_sessionmaker
-from eventops.migrations import migrate
-from eventops.models import OnlineSession, ZoomEvent
+from eventops.catalog import events
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.migrations import migrate
+from eventops.storage.models import OnlineSession, ZoomEvent
 from integrations.zoom.fake import EventMeeting, EventPerson, encode_event, joined_event, left_event
 from integrations.zoom.webhooks import sign
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from eventops.auth import TokenCache
-from eventops.db import database_ctx
-from eventops.keys import SETTINGS, TEMPLATES, TOKEN_CACHE
+from eventops.accounts.auth import TokenCache
+from eventops.keys import ENGINE, LIVE_HUB, SESSIONMAKER, SETTINGS, TEMPLATES, TOKEN_CACHE
+from eventops.live.hub import HUB_KEY, Hub
 from eventops.settings import Settings
-from eventops.stream import setup_stream
+from eventops.storage.db import create_engine, is_sqlite, make_sessionmaker
+from eventops.stream.supervisor import setup_stream
 from eventops.web.api_review import setup_review
 from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
@@ -18,7 +20,7 @@ from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
-from eventops.zoom_service import http_client_ctx, zoom_ctx
+from eventops.zoom.worker import http_client_ctx, zoom_ctx
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
@@ -39,6 +41,16 @@ def create_app(settings: Settings | None = None) -> web.Application:
     setup_review(app)  # prepared rosters for identity matching (issue 6)
     setup_routes(app)
     return app
+
+
+async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the engine and the live hub for the app's lifetime; the engine is disposed of after."""
+    url = app[SETTINGS].database_url
+    app[ENGINE] = engine = create_engine(url)
+    app[LIVE_HUB] = hub = Hub(outbox=not is_sqlite(url))
+    app[SESSIONMAKER] = make_sessionmaker(engine, {HUB_KEY: hub})
+    yield
+    await engine.dispose()
 
 
 def configure_logging(level: int = logging.INFO) -> None:

@@ -15,11 +15,14 @@ from typing import TypeVar
 from sqlmodel.ext.asyncio.session import AsyncSession
 from tqdm import tqdm
 
-from eventops import auth, events, passes, roster
-from eventops.db import create_engine, is_sqlite, make_sessionmaker
+from eventops.accounts import auth
+from eventops.catalog import events
 from eventops.errors import BadRequest, DomainError
-from eventops.migrations import migrate
+from eventops.roster import importer as roster
+from eventops.roster import passes
 from eventops.settings import Settings
+from eventops.storage.db import create_engine, is_sqlite, make_sessionmaker
+from eventops.storage.migrations import migrate
 
 T = TypeVar("T")
 
@@ -136,7 +139,8 @@ def _serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """Create the schema, seed the demo event, and serve it live with the local Zoom and YouTube fakes."""
-    from eventops import demo, demo_live
+    from eventops.demo import live as demo_live
+    from eventops.demo import seed as demo
 
     migrate(settings.database_url)
     if not args.seed_only:
@@ -222,7 +226,7 @@ def cmd_passes_render(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a batch's attendance as CSV, XLSX or PDF (the files the API downloads)."""
-    from eventops import exports
+    from eventops.attendance import exports
 
     file = _run(settings, lambda s: exports.export_batch(s, args.event, args.code, args.format))
     Path(args.out).write_bytes(file.data)
@@ -234,8 +238,8 @@ def cmd_zoom_sync(args: argparse.Namespace, settings: Settings) -> int:
     """Pull a batch's Zoom participant report and reconcile it with the webhook sessions."""
     import aiohttp
 
-    from eventops import zoom_sync
-    from eventops.zoom_service import zoom_client
+    from eventops.zoom import sync as zoom_sync
+    from eventops.zoom.worker import zoom_client
 
     def say(message: str) -> None:
         print(message, flush=True)

@@ -12,13 +12,13 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from eventops.auth import Principal, TokenCache
-    from eventops.live import Hub
-    from eventops.ratelimit import TokenBucket
-    from eventops.review import RosterIndexCache
+    from eventops.accounts.auth import Principal, TokenCache
+    from eventops.identity.review import RosterIndexCache
+    from eventops.live.hub import Hub
     from eventops.settings import Settings
-    from eventops.stream import StreamOptions, StreamSupervisor
-    from eventops.zoom_service import WebhookInbox, ZoomWorker
+    from eventops.stream.supervisor import StreamOptions, StreamSupervisor
+    from eventops.web.ratelimit import TokenBucket
+    from eventops.zoom.worker import WebhookInbox, ZoomWorker
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")

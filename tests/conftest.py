@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from eventops import auth
+from eventops.accounts import auth
 from eventops.app import create_app
-from eventops.db import create_engine, make_sessionmaker
-from eventops.migrations import migrate
 from eventops.settings import Settings
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.migrations import migrate
 
 PG_URL = os.environ.get("EVENTOPS_TEST_DATABASE_URL", "")
 PUBLIC_URL = "http://eventops.test"

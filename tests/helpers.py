@@ -69,8 +69,8 @@ async def live_passes(db_url: str) -> dict[str, str]:
     """NIP -> live pass token, read straight from the database."""
     from sqlmodel import col, select
 
-    from eventops.db import create_engine, make_sessionmaker
-    from eventops.models import Participant, Pass
+    from eventops.storage.db import create_engine, make_sessionmaker
+    from eventops.storage.models import Participant, Pass
 
     engine = create_engine(db_url)
     try:
@@ -135,7 +135,7 @@ def wita(day: int, hour: int, minute: int = 0) -> datetime:
 @asynccontextmanager
 async def db_session(db_url: str) -> AsyncIterator[AsyncSession]:
     """A session on its own engine, disposed of afterwards."""
-    from eventops.db import create_engine, make_sessionmaker
+    from eventops.storage.db import create_engine, make_sessionmaker
 
     engine = create_engine(db_url)
     try:
@@ -163,8 +163,9 @@ async def seed_attendance(db_url: str) -> AttendanceWorld:
 
     from sqlmodel import select
 
-    from eventops import events, roster
-    from eventops.models import Checkpoint, Participant
+    from eventops.catalog import events
+    from eventops.roster import importer as roster
+    from eventops.storage.models import Checkpoint, Participant
     from tests.rosters import make_rows, to_csv
 
     rows = make_rows(len(ATTENDANCE_LABELS), batches=("K1",), seed=61)
@@ -213,7 +214,7 @@ async def seed_attendance(db_url: str) -> AttendanceWorld:
 
 def checkin(batch_id: int, participant_id: int, at: datetime, station: str = "Gate 1") -> Any:
     """An accepted check-in row, as the venue service stores it."""
-    from eventops.models import CheckIn
+    from eventops.storage.models import CheckIn
 
     return CheckIn(
         batch_id=batch_id, participant_id=participant_id, checked_in_at=at, station=station, staff="t"
@@ -222,7 +223,7 @@ def checkin(batch_id: int, participant_id: int, at: datetime, station: str = "Ga
 
 def submission(checkpoint_id: int, participant_id: int, channel: str, at: datetime) -> Any:
     """A checkpoint code submitted by a participant through the form or the live chat."""
-    from eventops.models import CheckpointSubmission
+    from eventops.storage.models import CheckpointSubmission
 
     return CheckpointSubmission(
         checkpoint_id=checkpoint_id, participant_id=participant_id, channel=channel, submitted_at=at
@@ -233,7 +234,7 @@ def zoom(
     batch_id: int, participant_id: int | None, key: str, name: str, joined: datetime, left: datetime | None
 ) -> Any:
     """A Zoom session row, matched to a participant (or not)."""
-    from eventops.models import OnlineSession
+    from eventops.storage.models import OnlineSession
 
     return OnlineSession(
         batch_id=batch_id,
@@ -250,7 +251,7 @@ async def stored(db_url: str, model: type[Any]) -> list[Any]:
     """Every row of a table, oldest first, read straight from the database."""
     from sqlmodel import select
 
-    from eventops.db import create_engine, make_sessionmaker
+    from eventops.storage.db import create_engine, make_sessionmaker
 
     engine = create_engine(db_url)
     try:
@@ -370,8 +371,9 @@ async def seed_review(db_url: str) -> ReviewWorld:
     """Create the event, its two batches and the review roster through the services."""
     from sqlmodel import select
 
-    from eventops import events, roster
-    from eventops.models import Participant
+    from eventops.catalog import events
+    from eventops.roster import importer as roster
+    from eventops.storage.models import Participant
 
     async with db_session(db_url) as session:
         event = await events.create_event(session, EVENT["slug"], EVENT["name"], EVENT["timezone"])
@@ -402,7 +404,7 @@ def connection(
     state: str = "pending",
 ) -> Any:
     """A Zoom session row as the ingest leaves it (pending unless matched); `minutes=None` is still open."""
-    from eventops.models import OnlineSession
+    from eventops.storage.models import OnlineSession
 
     return OnlineSession(
         batch_id=batch_id,

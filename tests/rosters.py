@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from eventops.sample import (
+from eventops.demo.sample import (
     ENGLISH,
     INDONESIAN,
     Layout,

@@ -49,7 +49,7 @@ def test_roster_and_badges_from_the_command_line(db_url: str, tmp_path: Path) ->
     token = eventops(db_url, "token", "create", "--role", "staff", "--name", "gate-1")
     assert token.returncode == 0 and token.stdout.strip().startswith("eo_")
 
-    from eventops import demo  # the demo's own event is a convenient fixture for the CLI
+    from eventops.demo import seed as demo  # the demo's own event is a convenient fixture for the CLI
 
     assert demo.SLUG
     seeded = eventops(db_url, "demo", "--seed-only")

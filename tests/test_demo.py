@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from eventops import demo, demo_live
-from eventops.db import create_engine, make_sessionmaker
-from eventops.models import (
+from eventops.demo import live as demo_live
+from eventops.demo import seed as demo
+from eventops.settings import Settings
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.models import (
     Batch,
     Checkpoint,
     CheckpointSubmission,
@@ -21,7 +23,6 @@ from eventops.models import (
     OnlineSession,
     ViewerSample,
 )
-from eventops.settings import Settings
 from eventops.timeutil import utcnow
 
 FAST = demo_live.LiveOptions(port=0, zoom_port=0, youtube_port=0, tick_s=0.2, chat_every=2, seed=7)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from eventops.auth import Role
+from eventops.accounts.auth import Role
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _ATTR = "__eventops_access__"

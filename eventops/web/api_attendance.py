@@ -7,14 +7,15 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventops import attendance, exports
-from eventops.attendance import BatchAttendance
-from eventops.attendance_facts import Person
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.attendance import exports
+from eventops.attendance import records as attendance
+from eventops.attendance.facts import Person
+from eventops.attendance.recap import GroupSummary, Summary
+from eventops.attendance.records import BatchAttendance
+from eventops.attendance.rules import AttendanceRecord
 from eventops.keys import PRINCIPAL, SESSIONMAKER
-from eventops.models import Batch, Event
-from eventops.recap import GroupSummary, Summary
-from eventops.rules import AttendanceRecord
+from eventops.storage.models import Batch, Event
 from eventops.web.access import Handler, requires
 from eventops.web.parse import json_model
 from eventops.web.render import json_response

@@ -7,10 +7,15 @@ from typing import Any
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from eventops import checkin, checkin_pg, checkin_reports, checkin_walkins, events, passes
-from eventops.auth import Principal, Role
-from eventops.checkin_answer import ScanAnswer
+from eventops.accounts.auth import Principal, Role
+from eventops.catalog import events
+from eventops.door import reports as checkin_reports
+from eventops.door import scans as checkin
+from eventops.door import scans_pg as checkin_pg
+from eventops.door import walkins as checkin_walkins
+from eventops.door.answers import ScanAnswer
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
+from eventops.roster import passes
 from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.parse import json_model, query_int

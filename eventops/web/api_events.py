@@ -8,10 +8,10 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from eventops import events
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.keys import SESSIONMAKER
-from eventops.models import Batch, Event
+from eventops.storage.models import Batch, Event
 from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.parse import json_model

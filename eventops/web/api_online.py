@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops import events, online_list
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.attendance import online as online_list
+from eventops.catalog import events
 from eventops.keys import SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.parse import batch_ref, query_int

@@ -7,14 +7,15 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from eventops import events, review, review_queue
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.errors import NotFound
+from eventops.identity import review, review_queue
+from eventops.identity.review import RosterIndexCache
+from eventops.identity.review_queue import Decision, ReviewItem
 from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
-from eventops.models import Participant
-from eventops.nip import mask_nip
-from eventops.review import RosterIndexCache
-from eventops.review_queue import Decision, ReviewItem
+from eventops.roster.nip import mask_nip
+from eventops.storage.models import Participant
 from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.parse import batch_ref, json_model, query_int

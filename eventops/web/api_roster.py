@@ -6,12 +6,14 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from eventops import events, participants, passes, roster
-from eventops.auth import Principal, Role
+from eventops.accounts.auth import Principal, Role
+from eventops.catalog import events
 from eventops.errors import BadRequest, TooLarge
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
-from eventops.models import Batch, Participant
-from eventops.nip import mask_nip
+from eventops.roster import importer as roster
+from eventops.roster import participants, passes
+from eventops.roster.nip import mask_nip
+from eventops.storage.models import Batch, Participant
 from eventops.web.access import requires
 from eventops.web.parse import query_flag, query_int, read_body
 from eventops.web.render import json_response

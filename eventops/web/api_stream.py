@@ -7,20 +7,21 @@ from typing import Any
 from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from eventops import checkpoints, events
-from eventops.auth import Role
-from eventops.chat_codes import mask_nips
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.i18n import format_datetime_id, format_int_id
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
-from eventops.models import Batch, Checkpoint, Event
-from eventops.stream import PollRound, StreamView
+from eventops.storage.models import Batch, Checkpoint, Event
+from eventops.stream import checkpoints
+from eventops.stream.chat_codes import mask_nips
+from eventops.stream.supervisor import PollRound, StreamView
 from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.parse import batch_of, batch_ref, json_model
 from eventops.web.render import json_response, render
 
 # Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
-# eventops.stream_job).
+# eventops.stream.job).
 REASONS: dict[str, tuple[str, str]] = {
     "quota_exceeded": (
         "Kuota harian YouTube habis; polling berhenti sampai kuota direset (tengah malam waktu Pasifik)",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops import events, zoom_registrants, zoom_sessions, zoom_sync
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS
 from eventops.web.access import requires
 from eventops.web.parse import batch_ref
 from eventops.web.render import json_response
-from eventops.zoom_service import zoom_client
+from eventops.zoom import registrants as zoom_registrants
+from eventops.zoom import sessions as zoom_sessions
+from eventops.zoom import sync as zoom_sync
+from eventops.zoom.worker import zoom_client
 
 
 @requires(Role.moderator)

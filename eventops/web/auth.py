@@ -7,7 +7,7 @@ import secrets
 
 from aiohttp import web
 
-from eventops import auth
+from eventops.accounts import auth
 from eventops.errors import Forbidden, Unauthorized
 from eventops.keys import CSRF_NEW, PRINCIPAL, SESSIONMAKER, TOKEN_CACHE
 from eventops.web.access import Handler, access_of

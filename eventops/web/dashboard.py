@@ -6,8 +6,8 @@ import json
 
 from aiohttp import web
 
-from eventops import events
-from eventops.auth import Role
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.i18n import format_datetime_id
 from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.web.access import requires

@@ -7,16 +7,16 @@ from typing import Any
 
 from aiohttp import web
 
-from eventops import checkpoints
-from eventops.checkpoints import FormAnswer
 from eventops.i18n import format_time_en, format_time_id
 from eventops.keys import HADIR_LIMITER, SESSIONMAKER
-from eventops.models import Batch, Event
-from eventops.ratelimit import TokenBucket
+from eventops.storage.models import Batch, Event
+from eventops.stream import checkpoints
+from eventops.stream.checkpoints import FormAnswer
 from eventops.timeutil import utcnow
 from eventops.web.access import public
 from eventops.web.forwarded import client_address
 from eventops.web.parse import batch_of
+from eventops.web.ratelimit import TokenBucket
 from eventops.web.render import render
 
 # A viewer needs one try per checkpoint; a few typos are normal. Recorded answers give their token back,

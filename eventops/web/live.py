@@ -9,10 +9,11 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from eventops import events, live
-from eventops.auth import Role
-from eventops.db import is_sqlite
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.keys import LIVE_HUB, SESSIONMAKER, SETTINGS
+from eventops.live import hub as live
+from eventops.storage.db import is_sqlite
 from eventops.web.access import requires
 from eventops.web.parse import batch_ref
 

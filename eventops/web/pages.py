@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops import auth, events, health, passes
-from eventops.auth import Role
+from eventops.accounts import auth
+from eventops.accounts.auth import Role
+from eventops.catalog import events
 from eventops.errors import Unauthorized
 from eventops.i18n import format_date_id
 from eventops.keys import ENGINE, PRINCIPAL, SESSIONMAKER, SETTINGS
-from eventops.passes_render import qr_png
+from eventops.roster import passes
+from eventops.roster.render import qr_png
+from eventops.storage import health
 from eventops.timeutil import zone
 from eventops.web.access import public, requires
 from eventops.web.auth import SESSION_COOKIE

@@ -8,10 +8,10 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from eventops import events
+from eventops.catalog import events
 from eventops.errors import BadRequest, Invalid, TooLarge
 from eventops.keys import SESSIONMAKER
-from eventops.models import Batch, Event
+from eventops.storage.models import Batch, Event
 
 M = TypeVar("M", bound=BaseModel)
 JSON_LIMIT = 64 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops.auth import Role
+from eventops.accounts.auth import Role
 from eventops.web.access import requires
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict

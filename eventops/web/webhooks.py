@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops import zoom_ingest
 from eventops.keys import SETTINGS, ZOOM_INBOX
 from eventops.web.access import public
 from eventops.web.parse import read_body
 from eventops.web.render import json_response
+from eventops.zoom import ingest as zoom_ingest
 from integrations.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 

@@ -17,11 +17,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlmodel import col, select
 
-from eventops import auth
-from eventops.auth import Role
-from eventops.db import create_engine, make_sessionmaker
-from eventops.models import Batch, CheckIn, Participant, Pass, Scan
-from eventops.passes import pass_url
+from eventops.accounts import auth
+from eventops.accounts.auth import Role
+from eventops.roster.passes import pass_url
+from eventops.storage.db import create_engine, make_sessionmaker
+from eventops.storage.models import Batch, CheckIn, Participant, Pass, Scan
 from tests.conftest import PUBLIC_URL
 from tests.helpers import bearer, create_event
 from tests.rosters import RosterRecord, changed, make_rows, to_csv

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from eventops.passes_render import qr_png
+from eventops.roster.render import qr_png
 
 WIDTH, HEIGHT = 640, 480
 BACKGROUND = 200  # light grey luma: the QR's white quiet zone must stand out from it

@@ -19,9 +19,9 @@ from aiohttp.test_utils import TestClient
 from playwright.async_api import expect
 from sqlmodel import select
 
-from eventops import auth
-from eventops.auth import Role
-from eventops.models import Batch, OnlineSession, Participant
+from eventops.accounts import auth
+from eventops.accounts.auth import Role
+from eventops.storage.models import Batch, OnlineSession, Participant
 from eventops.timeutil import utcnow
 from tests.browser.conftest import HOSTILE_NAME, Venue
 from tests.helpers import add_connections, bearer, connection, db_session, door_fields, stored

@@ -17,9 +17,9 @@ if os.environ.get("CI") != "true":  # under CI a missing playwright is an error,
 
 from playwright.async_api import expect
 
-from eventops import auth
-from eventops.auth import Role
-from eventops.db import create_engine, make_sessionmaker
+from eventops.accounts import auth
+from eventops.accounts.auth import Role
+from eventops.storage.db import create_engine, make_sessionmaker
 from tests.browser.conftest import (
     FAKE_CAMERA_ARGS,
     HOSTILE_NAME,

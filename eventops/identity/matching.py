@@ -1,0 +1,296 @@
+"""Identity matching: a Zoom or chat name to one roster participant, or to the review queue."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Literal
+
+from eventops.identity.names import NormalisedName, agency_words_of, normalise_name
+from eventops.identity.scoring import (
+    HonorificProfile,
+    agency_matches,
+    honorific_profile,
+    honorifics_conflict,
+    name_score,
+)
+from eventops.identity.word_blocks import WordBlocks
+
+# Fuzzy acceptance, tuned with `python -m bench.matching` (precision first; see the report it prints).
+ACCEPT_SCORE = 90.0
+MARGIN = 5.0
+SUGGESTIONS = 3
+
+Method = Literal["registrant", "email", "nip", "alias", "fuzzy"]
+
+# Reason codes, stable for clients and the review queue.
+MATCHED = "matched"
+AMBIGUOUS = "ambiguous"
+HOMONYM = "homonym"
+HONORIFIC_CONFLICT = "honorific_conflict"
+AGENCY_MISMATCH = "agency_mismatch"
+LOW_SCORE = "low_score"
+DEVICE_NAME = "device_name"
+NO_NAME = "no_name"
+
+_NO_ALIASES: Mapping[str, int] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class RosterEntry:
+    """One participant of the batch roster, as the matcher needs it."""
+
+    participant_id: int
+    nip: str | None
+    name: str
+    email: str | None
+    agency: str
+    unit: str
+    registrant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """One Zoom connection or chat author: what we know of them."""
+
+    display_name: str
+    email: str | None = None
+    registrant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A roster participant the moderator may pick for an unmatched connection."""
+
+    participant_id: int
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The matcher's answer: a participant and how it was found, or why not and whom to suggest."""
+
+    participant_id: int | None
+    method: Method | None
+    score: float
+    suggestions: tuple[Suggestion, ...]
+    reason: str
+
+
+def alias_key(display_name: str) -> str:
+    """The key under which a moderator's decision on this display name is remembered ('' = never)."""
+    return _alias_key(normalise_name(display_name))
+
+
+def _alias_key(name: NormalisedName) -> str:
+    # A name without a personal word (`iPhone`, `BKPSDM Gianyar`) is shared by many people: a decision on
+    # one such connection must not be applied to the next.
+    if not name.tokens:
+        return ""
+    words = " ".join((*name.honorific_tokens, *name.tokens))
+    return f"{words} / {' '.join(sorted(name.agency_words))}" if name.agency_words else words
+
+
+def _email_key(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    entry: RosterEntry
+    name: NormalisedName
+    profile: HonorificProfile
+    agency: frozenset[str]  # codes and place words of agency and unit together
+    unit: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    score: float
+    agency_match: bool  # the display names a workplace and all of it fits this entry
+    unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
+    entry: _Entry
+
+
+def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
+    seen: dict[str, set[int]] = defaultdict(set)
+    for key, participant_id in pairs:
+        if key:
+            seen[key].add(participant_id)
+    # A shared office email or a duplicated id identifies nobody.
+    return {key: ids.pop() for key, ids in seen.items() if len(ids) == 1}
+
+
+def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
+    return MatchResult(participant_id, method, score, (), MATCHED)
+
+
+class RosterIndex:
+    """A batch roster prepared once for matching many connections."""
+
+    def __init__(
+        self, roster: Iterable[RosterEntry], *, accept_score: float = ACCEPT_SCORE, margin: float = MARGIN
+    ) -> None:
+        """Normalise every roster name and build the lookup tables and word blocks."""
+        self.accept_score = accept_score
+        self.margin = margin
+        entries = sorted(roster, key=lambda e: e.participant_id)
+        # Thousands of people share an agency, a unit, a name or a set of honorifics: each distinct value
+        # is read once, and its result shared.
+        names: dict[str, NormalisedName] = {}
+        profiles: dict[tuple[str, ...], HonorificProfile] = {}
+        texts: dict[str, frozenset[str]] = {}
+        workplaces: dict[tuple[str, str], frozenset[str]] = {}
+
+        def words_of(text: str) -> frozenset[str]:
+            found = texts.get(text)
+            if found is None:
+                found = texts[text] = agency_words_of(text)
+            return found
+
+        def prepare(e: RosterEntry) -> _Entry:
+            name = names.get(e.name)
+            if name is None:
+                name = names[e.name] = normalise_name(e.name)
+            profile = profiles.get(name.honorific_tokens)
+            if profile is None:
+                profile = profiles[name.honorific_tokens] = honorific_profile(name.honorific_tokens)
+            agency = workplaces.get((e.agency, e.unit))
+            if agency is None:
+                agency = workplaces[(e.agency, e.unit)] = words_of(e.agency) | words_of(e.unit)
+            return _Entry(e, name, profile, agency, words_of(e.unit))
+
+        self._entries = [prepare(e) for e in entries]
+        self._by_registrant = _unique((e.registrant_id or "", e.participant_id) for e in entries)
+        self._by_email = _unique((_email_key(e.email), e.participant_id) for e in entries)
+        self._by_nip = _unique((e.nip or "", e.participant_id) for e in entries)
+        self._by_id = {prepared.entry.participant_id: prepared for prepared in self._entries}
+        self._by_key: dict[str, list[_Entry]] = defaultdict(list)
+        for prepared in self._entries:
+            if prepared.name.tokens:
+                self._by_key[prepared.name.key].append(prepared)
+        self._words = WordBlocks({pid: p.name.tokens for pid, p in self._by_id.items() if p.name.tokens})
+        self._name_cache: dict[str, NormalisedName] = {}
+
+    def __len__(self) -> int:
+        """The number of roster entries."""
+        return len(self._entries)
+
+    def match(self, conn: Connection, aliases: Mapping[str, int] = _NO_ALIASES) -> MatchResult:
+        """Run the cascade for one connection: registrant, email, NIP, alias, then fuzzy name."""
+        by_registrant = self._by_registrant.get(conn.registrant_id or "")
+        if by_registrant is not None:
+            return _matched(by_registrant, "registrant")
+        by_email = self._by_email.get(_email_key(conn.email))
+        if by_email is not None:
+            return _matched(by_email, "email")
+        name = self._normalised(conn.display_name)
+        by_nip = self._by_nip.get(name.nip or "")
+        if by_nip is not None:
+            return _matched(by_nip, "nip")
+        key = _alias_key(name)
+        aliased = aliases.get(key) if key else None
+        if aliased is not None and aliased in self._by_id:
+            return _matched(aliased, "alias")
+        return self._fuzzy(name)
+
+    def match_many(
+        self, conns: Sequence[Connection], aliases: Mapping[str, int] = _NO_ALIASES
+    ) -> list[MatchResult]:
+        """Match many connections; a repeated connection (`iPhone`, a reconnect) is decided once."""
+        decided: dict[Connection, MatchResult] = {}
+        for conn in conns:
+            if conn not in decided:
+                decided[conn] = self.match(conn, aliases)
+        return [decided[conn] for conn in conns]
+
+    def _normalised(self, display_name: str) -> NormalisedName:
+        cached = self._name_cache.get(display_name)
+        if cached is None:
+            cached = self._name_cache[display_name] = normalise_name(display_name)
+        return cached
+
+    def _candidates(self, tokens: Sequence[str]) -> list[_Entry]:
+        chosen: dict[int, _Entry] = {}
+        for pid in self._words.candidates(tokens):
+            for namesake in self._by_key[self._by_id[pid].name.key]:  # namesakes are always weighed together
+                chosen[namesake.entry.participant_id] = namesake
+        return list(chosen.values())
+
+    def _score(self, name: NormalisedName, prepared: _Entry) -> _Scored:
+        own = set(prepared.name.tokens)
+        # Display words found in this entry's agency or unit (`Kuta` for `Kecamatan Kuta`) are workplace
+        # words for this candidate, not part of the name.
+        absorbed = [t for t in name.tokens if t in prepared.agency and t not in own]
+        tokens = [t for t in name.tokens if t not in absorbed] or list(name.tokens)
+        score = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
+        fits = agency_matches(name.agency_words, absorbed, prepared.agency)
+        named = fits and prepared.unit <= {*name.agency_words, *absorbed}
+        return _Scored(score, fits, named, prepared)
+
+    def _rivals(self, name: NormalisedName, best: _Scored, scored: Sequence[_Scored]) -> list[_Scored]:
+        """Everyone the best candidate must clearly beat: near scores, namesakes, and every roster name
+        holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
+        `Siti Aminah` how `Siti Nur Aminah` does)."""
+        rivals = {
+            s.entry.entry.participant_id: s
+            for s in scored
+            if s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key
+        }
+        words = set(name.tokens)
+        holders = min((self._words.holders(t) for t in words), key=len)
+        for pid in holders:
+            if pid not in rivals and words <= set(self._by_id[pid].name.tokens):
+                rivals[pid] = self._score(name, self._by_id[pid])
+        return sorted(rivals.values(), key=_rank)
+
+    def _fuzzy(self, name: NormalisedName) -> MatchResult:
+        if not name.tokens:
+            return MatchResult(None, None, 0.0, (), DEVICE_NAME if name.is_device else NO_NAME)
+        if all(len(token) == 1 for token in name.tokens):
+            return MatchResult(None, None, 0.0, (), NO_NAME)
+        split = self._words.split_compounds(name.tokens)
+        if split != name.tokens:
+            name = replace(name, tokens=split)
+        scored = sorted(
+            (self._score(name, prepared) for prepared in self._candidates(name.tokens)), key=_rank
+        )
+        if not scored or scored[0].score <= 0.0:
+            return MatchResult(None, None, 0.0, (), LOW_SCORE)
+        best = scored[0]
+        suggestions = tuple(
+            Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
+            for s in scored[:SUGGESTIONS]
+            if s.score > 0.0
+        )
+
+        def unmatched(reason: str) -> MatchResult:
+            return MatchResult(None, None, best.score, suggestions, reason)
+
+        if best.score < self.accept_score:
+            return unmatched(LOW_SCORE)
+        rivals = self._rivals(name, best, scored)
+        chosen = best
+        if len(rivals) > 1:
+            # Agency or unit words may separate the rivals, but only a candidate good enough on its own.
+            by_agency = [s for s in rivals if s.agency_match]
+            if len(by_agency) > 1:
+                by_agency = [s for s in by_agency if s.unit_named]
+            if len(by_agency) != 1 or by_agency[0].score < self.accept_score:
+                namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
+                return unmatched(HOMONYM if namesakes else AMBIGUOUS)
+            chosen = by_agency[0]
+        if honorifics_conflict(honorific_profile(name.honorific_tokens), chosen.entry.profile):
+            return unmatched(HONORIFIC_CONFLICT)
+        if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
+            # An inexact name from someone who says they work elsewhere is somebody else until a moderator
+            # says otherwise.
+            return unmatched(AGENCY_MISMATCH)
+        return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+
+
+def _rank(scored: _Scored) -> tuple[float, bool, int]:
+    return (-round(scored.score, 6), not scored.agency_match, scored.entry.entry.participant_id)

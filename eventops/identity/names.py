@@ -1,0 +1,324 @@
+"""Name normalisation: what identifies a person in a roster name or a Zoom display name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from eventops.identity import lexicon as lex
+from eventops.roster.nip import parse_nip
+
+_DOUBLE = re.compile(r"([a-z])\1+")
+_MUHAMMAD = re.compile(r"m[uo](?:kh|ch|h|k)?a?m[ae]d")
+# Old (pre-1972) spellings and common variants, applied left to right until nothing changes.
+_SPELLING = (
+    ("oe", "u"),
+    ("dj", "j"),
+    ("tj", "c"),
+    ("sj", "sy"),
+    ("ch", "kh"),
+    ("kh", "h"),
+    ("dh", "d"),
+    ("dz", "z"),
+)
+_SPELLING_LETTERS = (("q", "k"), ("j", "y"))
+# `Setyo`/`Setio`, `Dyah`/`Diah`, `Sumiyati`/`Sumiati`, `Rizky`/`Rizki`: y and i written for one sound
+# (not after n or s, where `ny` and `sy` are letters of their own: `Nyoman`, `Syamsul`).
+_Y_AS_I = (
+    (re.compile(r"(?<=[bdfgklmprtvw])y(?=[aeiou])"), "i"),
+    (re.compile(r"(?<=i)y(?=[aeiou])"), ""),
+    (re.compile(r"(?<=[bcdfghjklmpqrtvwxz])y$"), "i"),
+)
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-\u2010-\u2015]?\d)*")
+_DIGIT_SEPARATOR = re.compile(r"[ .\-\u2010-\u2015]")
+_POSSESSIVE = re.compile(r"[’'`´]s\b", re.IGNORECASE)
+_APOSTROPHES = re.compile(r"[’'`´ʼ]")
+_SEGMENT_BREAK = re.compile(r"[_|/\\()\[\]{}<>;:,#*+=~!?\"“”]+|\s[-–—]+\s|[–—]+")
+_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+# `AcepJamaludin`, `RiniUtami`: words typed without a space, seen by their capitals (not `iPhone`, `iPad`).
+_CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_VOWELS = frozenset("aeiou")
+# An academic degree written with dots is made of these parts (`S.Kom.`, `A.Md.Kep.`, `S.Tr.Kes.`).
+_DEGREE_PARTS = lex.word_set(
+    """
+    s m a d b sp ph dr tr kom si pd sos kes ag ip ak hum kep keb md farm psi ked gz e h
+    t p i kn hi sy th pdi ikom ars par ten stat sn kh hut sc eng tech fil adm an ap rad gizi log ling ei
+    """
+)
+
+
+@lru_cache(maxsize=1 << 16)  # a roster or a day of display names repeats a few thousand words
+def canonical_word(word: str) -> str:
+    """Canonical spelling of one lower-case word: old spellings, j/y, q/k, doubled letters, Muhammad."""
+    text = _DOUBLE.sub(r"\1", word)
+    if _MUHAMMAD.fullmatch(text) or text in lex.MUHAMMAD_SHORT or word in lex.MUHAMMAD_SHORT:
+        return "muhammad"
+    previous = ""
+    while text != previous:
+        previous = text
+        for old, new in _SPELLING:
+            text = text.replace(old, new)
+        for old, new in _SPELLING_LETTERS:
+            text = text.replace(old, new)
+        for pattern, new in _Y_AS_I:
+            text = pattern.sub(new, text)
+        text = _DOUBLE.sub(r"\1", text)
+    return text
+
+
+def _with_canonical(words: Iterable[str]) -> frozenset[str]:
+    listed = frozenset(words)
+    # A list word reduced to one letter (`kh` -> `h`) would swallow initials: it is kept as written only.
+    return listed | {canon for canon in map(canonical_word, listed) if len(canon) > 1}
+
+
+_FILLER = _with_canonical(lex.FILLER)
+_DEVICE = _with_canonical(lex.DEVICE_WORDS)
+_PREFIX_TITLES = _with_canonical(lex.PREFIX_TITLES)
+_AGENCY = {**{canonical_word(k): v for k, v in lex.AGENCY_CODES.items()}, **lex.AGENCY_CODES}
+_GENERIC = _with_canonical(lex.AGENCY_GENERIC)
+_PLACE_PREFIXES = _with_canonical(lex.PLACE_PREFIXES)
+_HONORIFIC_WORDS = frozenset([*lex.SEX_MARKERS, *lex.BIRTH_ORDER, *lex.CASTE_WORDS, *lex.NEUTRAL_HONORIFICS])
+_CASTE_PAIRS = frozenset(lex.CASTE_PAIRS)
+
+
+def nip_in_text(text: str) -> str | None:
+    """The first valid 18-digit NIP written in `text` (digits maybe grouped by spaces, dots or dashes)."""
+    for run in _DIGIT_RUN.findall(text):
+        groups = _DIGIT_SEPARATOR.split(run)
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) >= 18:
+                    break
+            if len(digits) == 18 and parse_nip(digits).ok:
+                return digits
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedName:
+    """What a written name says about its person: personal-name tokens and everything set aside."""
+
+    tokens: tuple[str, ...]
+    honorific_tokens: tuple[str, ...] = ()
+    agency_words: tuple[str, ...] = ()
+    nip: str | None = None
+    is_device: bool = False
+
+    @property
+    def key(self) -> str:
+        """The personal name as one string: the identity that fuzzy matching compares."""
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    raw: str  # lower-case letters as typed
+    canon: str
+    segment: int
+    dotted: bool = False
+    title: bool = False
+
+
+@dataclass(slots=True)
+class _Reading:
+    tokens: list[str] = field(default_factory=list)
+    honorifics: list[str] = field(default_factory=list)
+    agency: list[str] = field(default_factory=list)
+    device: bool = False
+
+
+def _fold(raw: str) -> str:
+    text = raw
+    if not text.isascii():  # ASCII has nothing to decompose
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _POSSESSIVE.sub("", text)
+    return _APOSTROPHES.sub("", text)
+
+
+def _letters(token: str) -> str:
+    return _NOT_LETTERS.sub("", token.lower())
+
+
+def _word(raw: str, segment: int, *, dotted: bool = False, title: bool = False) -> _Word:
+    return _Word(raw, canonical_word(raw), segment, dotted, title)
+
+
+def _is_known_short(part: str) -> bool:
+    return part in lex.HONORIFIC_ALIASES or part in _HONORIFIC_WORDS or part in _PREFIX_TITLES
+
+
+def _dotted_words(token: str, segment: int) -> Iterator[_Word]:
+    letters = _letters(token)
+    parts = [_letters(part) for part in token.split(".") if _letters(part)]
+    if letters in lex.DEGREES or letters in _PREFIX_TITLES or letters in lex.DOTTED_ONLY_TITLES:
+        yield _word(letters, segment, dotted=True, title=True)
+    elif letters in lex.HONORIFIC_INITIALS and all(len(part) == 1 for part in parts):
+        for word in lex.HONORIFIC_INITIALS[letters]:
+            yield _word(word, segment, dotted=True)
+    elif (
+        len(parts) > 1
+        and not all(_is_known_short(p) or len(p) > 4 for p in parts)
+        and (all(part in _DEGREE_PARTS for part in parts) and any(len(part) > 1 for part in parts))
+    ):
+        yield _word(letters, segment, dotted=True, title=True)
+    else:
+        for part in parts:
+            yield _word(part, segment, dotted=True)
+
+
+def _segment_words(segment: str, index: int) -> Iterator[_Word]:
+    raw_tokens = [token.strip(".") if token.count(".") == len(token) else token for token in segment.split()]
+    raw_tokens = [token for token in raw_tokens if token and "@" not in token and "http" not in token.lower()]
+    skip = 0
+    for position, token in enumerate(raw_tokens):
+        if skip:
+            skip -= 1
+            continue
+        if not token.isalpha() and any(ch.isdigit() for ch in token):
+            continue  # NIPs, phone numbers, batch codes (`K2`) and device models (`A12`)
+        letters = _letters(token)
+        if not letters:
+            continue
+        if len(letters) <= 2:
+            # `S. Kom`, `S Pd`, `M. Si`, `A. Md.`: a degree written with a space inside
+            ahead = [_letters(t) for t in raw_tokens[position + 1 : position + 3]]
+            if ahead and all(ahead[:1]) and letters + ahead[0] in lex.DEGREES:
+                skip = 1
+                yield _word(letters + ahead[0], index, title=True)
+                continue
+            if len(ahead) == 2 and all(ahead) and letters + "".join(ahead) in lex.DEGREES:
+                skip = 2
+                yield _word(letters + "".join(ahead), index, title=True)
+                continue
+        if "." in token.strip("."):
+            yield from _dotted_words(token, index)
+        elif letters in lex.HONORIFIC_INITIALS:
+            for word in lex.HONORIFIC_INITIALS[letters]:
+                yield _word(word, index)
+        else:
+            yield _word(letters, index, dotted=token.endswith("."))
+
+
+def _words(text: str) -> list[_Word]:
+    text = _CAMEL.sub(" ", _HYPHEN.sub(" ", text))
+    words: list[_Word] = []
+    for index, segment in enumerate(_SEGMENT_BREAK.split(text)):
+        words.extend(_segment_words(_NOT_TOKEN.sub(" ", segment), index))
+    return words
+
+
+def _honorific(word: _Word, previous: str | None, following: str | None) -> str | None:
+    canon = lex.HONORIFIC_ALIASES.get(word.raw) or lex.HONORIFIC_ALIASES.get(word.canon) or word.canon
+    if canon in _HONORIFIC_WORDS:
+        return canon
+    if previous is not None and (previous, canon) in _CASTE_PAIRS:
+        return canon
+    if canon in lex.CASTE_HEADS and following is not None and (canon, following) in _CASTE_PAIRS:
+        return canon
+    return None
+
+
+def _is_title(word: _Word, seen_personal: bool) -> bool:
+    if word.title or word.raw in lex.BARE_DEGREES or word.canon in _PREFIX_TITLES:
+        return True
+    if word.raw in lex.DOTTED_ONLY_TITLES:
+        return word.dotted or (word.raw == "h" and not seen_personal)
+    return False
+
+
+def _agency_word(word: _Word) -> str | None:
+    if word.canon in _AGENCY or word.raw in _AGENCY:
+        return _AGENCY.get(word.raw) or _AGENCY[word.canon]
+    if word.canon.startswith("dis") and len(word.canon) >= 6 and word.canon[3] not in _VOWELS:
+        return word.canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
+    if len(word.canon) >= 2 and not _VOWELS & set(word.canon):
+        return word.canon  # `BPKPD`, `DPMD`: no Indonesian name is written without a vowel
+    return None
+
+
+def _agency_segments(words: list[_Word]) -> set[int]:
+    return {w.segment for w in words if w.canon in _GENERIC or _agency_word(w) is not None}
+
+
+def _read(text: str) -> _Reading:
+    words = _words(text)
+    agency_segments = _agency_segments(words)
+    reading = _Reading()
+    previous_honorific: str | None = None
+    personal_segments: set[int] = set()
+    consuming = -1  # the segment whose remaining words name a place (`Kec Kuta Selatan`)
+    for position, word in enumerate(words):
+        following = words[position + 1].canon if position + 1 < len(words) else None
+        was_honorific, previous_honorific = previous_honorific, None
+        if word.canon in _FILLER or word.raw in _FILLER:
+            continue
+        if word.canon in _DEVICE or word.raw in _DEVICE:
+            reading.device = True
+            continue
+        seen_personal = bool(reading.tokens)
+        if _is_title(word, seen_personal):
+            consuming = -1
+            continue
+        honorific = _honorific(word, was_honorific, following)
+        if honorific is not None:
+            reading.honorifics.append(honorific)
+            previous_honorific = honorific
+            consuming = -1
+            continue
+        code = _agency_word(word)
+        if code is None and word.canon in _GENERIC:
+            code = ""
+        if code is not None:
+            if code:
+                reading.agency.append(code)
+            if word.canon in _PLACE_PREFIXES:
+                consuming = word.segment
+            continue
+        later_agency_segment = word.segment in agency_segments and personal_segments - {word.segment}
+        if consuming == word.segment or later_agency_segment:
+            reading.agency.append(word.canon)
+            continue
+        # `M. Yusuf`, `M Yusuf`: a leading M is Muhammad; elsewhere (`Budi M`) it is an initial.
+        reading.tokens.append("muhammad" if word.canon == "m" and not seen_personal else word.canon)
+        personal_segments.add(word.segment)
+    return reading
+
+
+def normalise_name(raw: str) -> NormalisedName:
+    """Read a roster or display name into personal tokens, honorifics, agency words, NIP and device flag."""
+    nip = nip_in_text(raw)
+    reading = _read(_fold(raw))
+    tokens = reading.tokens
+    # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
+    for _ in range(len(tokens) + 1):
+        again = _read(" ".join(tokens)).tokens
+        if again == tokens:
+            break
+        tokens = again
+    return NormalisedName(
+        tokens=tuple(tokens),
+        honorific_tokens=tuple(reading.honorifics),
+        agency_words=tuple(dict.fromkeys(reading.agency)),
+        nip=nip,
+        is_device=reading.device and not tokens,
+    )
+
+
+def agency_words_of(*texts: str) -> frozenset[str]:
+    """Every agency code and place word in roster agency/unit texts, for comparison with display names."""
+    found: set[str] = set()
+    for text in texts:
+        for word in _words(_fold(text)):
+            if word.canon in _FILLER or word.canon in _GENERIC:
+                continue
+            found.add(_agency_word(word) or word.canon)
+    return frozenset(found)

@@ -1,0 +1,151 @@
+"""Fuzzy scoring of two normalised personal names, and the honorific and agency checks around it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Container, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from rapidfuzz import fuzz
+
+from eventops.identity import lexicon as lex
+
+# Two words below this similarity (0-1) are different words, not a typo of each other.
+TOKEN_FLOOR = 0.75
+# An initial (`S`) against a word it could abbreviate (`Santoso`): a hint, never proof.
+INITIAL_SIMILARITY = 0.5
+INITIAL_WEIGHT = 0.3
+# Word weights fall from 1 for rare words to COMMON_WEIGHT for words that many roster names share
+# (`Muhammad`, `Siti`, `Putu` when kept, `Dewi`); a small roster is read as if it had WEIGHT_MIN_ROSTER names
+# so that a 3-name roster does not make every word look common.
+COMMON_WEIGHT = 0.3
+RARE_SHARE = 0.002
+COMMON_SHARE = 0.05
+WEIGHT_MIN_ROSTER = 500
+# How much a missing roster word costs compared with an unexplained display word: people drop a middle
+# name (`Siti Aminah` for `Siti Nur Aminah`) far more often than they add a wrong one.
+COVERAGE_EXPONENT = 0.6
+# Written together or apart (`Nurhayati` / `Nur Hayati`): the same letters in other words.
+CONCAT_SCORE = 98.0
+
+_VOWELS = frozenset("aeiou")
+_T = TypeVar("_T")
+
+
+def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
+    """Similarity 0-1 of two canonical words; 0 when they are different words.
+
+    `known` holds the words of the roster's names: two different words that are both somebody's name
+    (`Agus`/`Bagus`, `Suartini`/`Sudiartini`, `Damayanti`/`Darmayanti`) are two names, not a typo.
+    """
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return INITIAL_SIMILARITY if a[0] == b[0] else 0.0
+    if a in known and b in known:
+        return 0.0
+    if a[-1] != b[-1] and a[-1] in _VOWELS and b[-1] in _VOWELS:
+        # Javanese and Balinese names mark sex by the final vowel: Sudarma/Sudarmi, Putra/Putri, Yanto/Yanti.
+        return 0.0
+    similarity = fuzz.ratio(a, b) / 100.0
+    return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def token_weight(frequency: int, roster_size: int) -> float:
+    """Weight of a word that `frequency` of `roster_size` roster names contain."""
+    share = frequency / max(roster_size, WEIGHT_MIN_ROSTER)
+    if share <= RARE_SHARE:
+        return 1.0
+    fall = math.log(share / RARE_SHARE) / math.log(COMMON_SHARE / RARE_SHARE)
+    return max(COMMON_WEIGHT, 1.0 - (1.0 - COMMON_WEIGHT) * fall)
+
+
+def _alignment(
+    display: Sequence[str], roster: Sequence[str], known: Container[str]
+) -> tuple[dict[int, int], list[float]]:
+    pairs = sorted(
+        ((token_similarity(d, r, known), i, j) for i, d in enumerate(display) for j, r in enumerate(roster)),
+        key=lambda p: (-p[0], p[1], p[2]),
+    )
+    match: dict[int, int] = {}
+    similarity = [0.0] * len(display)
+    used: set[int] = set()
+    for score, i, j in pairs:
+        if score <= 0.0:
+            break
+        if i in match or j in used:
+            continue
+        match[i] = j
+        used.add(j)
+        similarity[i] = score
+    return match, similarity
+
+
+def name_score(
+    display: Sequence[str],
+    roster: Sequence[str],
+    weight: Callable[[str], float],
+    known: Container[str] = (),
+) -> float:
+    """Score 0-100 of a display name's personal tokens against a roster name's: 100 is the same name."""
+    if not display or not roster:
+        return 0.0
+    if sorted(display) == sorted(roster):
+        return 100.0
+    match, similarity = _alignment(display, roster, known)
+
+    def w(token: str) -> float:
+        return INITIAL_WEIGHT if len(token) == 1 else weight(token)
+
+    display_weights = [w(roster[match[i]]) if i in match else w(d) for i, d in enumerate(display)]
+    explained = sum(dw * s for dw, s in zip(display_weights, similarity, strict=True))
+    precision = explained / sum(display_weights)
+    covered = sum(w(roster[j]) * similarity[i] for i, j in match.items())
+    coverage = covered / sum(w(r) for r in roster)
+    score = 100.0 * precision * coverage**COVERAGE_EXPONENT
+    if len(display) != len(roster) and "".join(display) == "".join(roster):
+        score = max(score, CONCAT_SCORE)
+    return score
+
+
+@dataclass(frozen=True, slots=True)
+class HonorificProfile:
+    """What Balinese honorifics say: sex, birth-order rank and caste (each empty when not written)."""
+
+    sexes: frozenset[str]
+    ranks: frozenset[int]
+    castes: frozenset[str]
+
+
+_FEMALE_WORDS = frozenset({"ni", "luh", "ayu", "desak", "dayu", "istri"})
+_MALE_WORDS = frozenset({"i", "bagus"})
+_CASTE_HEADS = {"ida": "ida", "anak": "agung", **lex.CASTE_WORDS}
+
+
+def honorific_profile(honorifics: Sequence[str]) -> HonorificProfile:
+    """Read sex, birth order and caste from canonical honorific tokens."""
+    sexes = {"female" for h in honorifics if h in _FEMALE_WORDS} | {
+        "male" for h in honorifics if h in _MALE_WORDS
+    }
+    ranks = {lex.BIRTH_ORDER[h] for h in honorifics if h in lex.BIRTH_ORDER}
+    castes = {_CASTE_HEADS[h] for h in honorifics if h in _CASTE_HEADS}
+    return HonorificProfile(frozenset(sexes), frozenset(ranks), frozenset(castes))
+
+
+def honorifics_conflict(a: HonorificProfile, b: HonorificProfile) -> bool:
+    """True when both names write a sex, birth order or caste and they disagree (`Made` vs `Ketut`)."""
+    return _disagree(a.sexes, b.sexes) or _disagree(a.ranks, b.ranks) or _disagree(a.castes, b.castes)
+
+
+def _disagree(x: frozenset[_T], y: frozenset[_T]) -> bool:
+    return bool(x) and bool(y) and not (x & y)
+
+
+def agency_matches(
+    display_words: Collection[str], absorbed: Collection[str], entry_words: Collection[str]
+) -> bool:
+    """True when the display names an agency or unit and everything it names fits the roster entry."""
+    if not display_words and not absorbed:
+        return False
+    return all(word in entry_words for word in display_words)
