@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid, NotFound
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.identity.exact import PENDING
 from eventops.identity.matching import SUGGESTIONS, alias_key
 from eventops.identity.review import ALIASES, DISMISSED, RESOLVED, SESSIONS, RosterIndexCache, match_pending
@@ -159,14 +159,14 @@ async def _target(
     if person is None:
         raise NotFound(
             "peserta tidak ditemukan di acara ini · no such participant in this event",
-            code="participant_not_found",
+            code=ErrorCode.PARTICIPANT_NOT_FOUND,
         )
     if person.batch_id != batch.id:
         assigned = (await session.exec(select(Batch.code).where(Batch.id == person.batch_id))).first()
         raise Invalid(
             f"peserta ini terdaftar di kelompok {assigned}, bukan {batch.code} · this participant is on the "
             f"roster of batch {assigned}, not {batch.code}",
-            code="wrong_batch",
+            code=ErrorCode.WRONG_BATCH,
             details=[{"field": "participant", "message": f"assigned to batch {assigned}"}],
         )
     return person
@@ -194,10 +194,12 @@ async def decide(
         )
     ).first()
     if found is None:
-        raise NotFound(f"no connection {item_id} in batch {batch.code!r}", code="review_item_not_found")
+        raise NotFound(
+            f"no connection {item_id} in batch {batch.code!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND
+        )
     display_name, state = found
     if state != PENDING:
-        raise Conflict(f"connection {item_id} is {state} already", code="already_decided")
+        raise Conflict(f"connection {item_id} is {state} already", code=ErrorCode.ALREADY_DECIDED)
     person = None if dismiss else await _target(session, event, batch, nip, participant_ref)
     values: dict[str, Any] = (
         {"review_state": DISMISSED, "match_method": None, "match_score": None, "participant_id": None}
@@ -217,7 +219,7 @@ async def decide(
     )
     if claimed.rowcount == 0:
         await session.rollback()
-        raise Conflict(f"connection {item_id} was decided meanwhile", code="already_decided")
+        raise Conflict(f"connection {item_id} was decided meanwhile", code=ErrorCode.ALREADY_DECIDED)
     others = await conn.execute(
         sa.update(SESSIONS)
         .where(c.batch_id == batch.id, c.display_name == display_name, c.review_state == PENDING)

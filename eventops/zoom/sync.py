@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, RateLimited
+from eventops.errors import Conflict, ErrorCode, RateLimited
 from eventops.identity.exact import PENDING, Identity, identify, match_columns
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
@@ -70,7 +70,7 @@ def _not_ready(meeting_id: str) -> Conflict:
         f"Laporan Zoom untuk rapat {meeting_id} belum tersedia; coba lagi beberapa menit lagi"
         f" · Zoom's report for meeting {meeting_id} is not ready yet (it is built a few minutes after"
         " the meeting ends): try again in a few minutes. This does not mean nobody attended.",
-        code="report_not_ready",
+        code=ErrorCode.REPORT_NOT_READY,
     )
 
 
@@ -78,7 +78,7 @@ async def fetch_reports(client: ZoomClient, batch: Batch) -> list[InstanceReport
     """The reports of every instance of the batch's meeting that started in its window (§6.4)."""
     meeting_id = batch.zoom_meeting_id
     if not meeting_id:
-        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code="no_zoom_meeting")
+        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code=ErrorCode.NO_ZOOM_MEETING)
     kind: Kind = "webinar" if batch.zoom_kind == "webinar" else "meeting"
     try:
         reports = await client.instance_reports(meeting_id, kind, batch.starts_at, batch.ends_at)
@@ -87,12 +87,12 @@ async def fetch_reports(client: ZoomClient, batch: Batch) -> list[InstanceReport
     except ZoomRateLimited as exc:
         when = f" after {exc.retry_at:%Y-%m-%d %H:%M} UTC" if exc.retry_at else " later"
         raise RateLimited(
-            f"Zoom's rate limit was reached; try again{when}", code="zoom_rate_limited"
+            f"Zoom's rate limit was reached; try again{when}", code=ErrorCode.ZOOM_RATE_LIMITED
         ) from None
     except ZoomApiError as exc:
         if exc.code == 3001:  # unknown, still running, or just ended: Zoom does not say which (§5.3)
             raise _not_ready(meeting_id) from None
-        raise Conflict(f"Zoom answered an error: {exc.message}", code="zoom_error") from None
+        raise Conflict(f"Zoom answered an error: {exc.message}", code=ErrorCode.ZOOM_ERROR) from None
     if not reports:
         raise _not_ready(meeting_id)
     return reports
