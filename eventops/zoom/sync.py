@@ -22,7 +22,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.errors import Conflict, ErrorCode, RateLimited
-from eventops.identity.exact import PENDING, Identity, identify, match_columns
+from eventops.identity.exact import Identity, identify, match_columns
+from eventops.identity.states import ReviewState
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
 from eventops.timeutil import utcnow
@@ -195,7 +196,7 @@ async def _apply(
             continue
         updates.append({**{n: new[n] for n in (*_COMPARED, *_MATCH)}, "_id": old["id"]})
     # Exact rules only (registrant, email, NIP) for what is still pending; the rest is the review queue's.
-    todo = [*creates, *(u for u in updates if u["review_state"] == PENDING)]
+    todo = [*creates, *(u for u in updates if u["review_state"] == ReviewState.PENDING)]
     identities = [
         Identity(batch_id, r["registrant_id"] or "", r["email"] or "", r["display_name"]) for r in todo
     ]
