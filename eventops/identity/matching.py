@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum, unique
 from types import MappingProxyType
 from typing import Literal
 
@@ -25,15 +26,21 @@ SUGGESTIONS = 3
 
 Method = Literal["registrant", "email", "nip", "alias", "fuzzy"]
 
-# Reason codes, stable for clients and the review queue.
-MATCHED = "matched"
-AMBIGUOUS = "ambiguous"
-HOMONYM = "homonym"
-HONORIFIC_CONFLICT = "honorific_conflict"
-AGENCY_MISMATCH = "agency_mismatch"
-LOW_SCORE = "low_score"
-DEVICE_NAME = "device_name"
-NO_NAME = "no_name"
+
+@unique
+class MatchReason(StrEnum):
+    """The matcher's verdict on one connection: matched, or why not. Stored (`match_reason`) and shown in the
+    review queue for the unmatched; not a review state (`states.ReviewState`)."""
+
+    MATCHED = "matched"  # one participant found (never stored: a match clears `match_reason`)
+    AMBIGUOUS = "ambiguous"  # several participants score alike and nothing tells them apart
+    HOMONYM = "homonym"  # several participants have this very name
+    HONORIFIC_CONFLICT = "honorific_conflict"  # titles or birth-order names contradict the best candidate's
+    AGENCY_MISMATCH = "agency_mismatch"  # an inexact name from someone naming another workplace
+    LOW_SCORE = "low_score"  # no candidate scores high enough
+    DEVICE_NAME = "device_name"  # the display name is a device (`iPhone`, `Galaxy A12`)
+    NO_NAME = "no_name"  # no personal name to match: initials only, or only titles, birth order, workplace
+
 
 _NO_ALIASES: Mapping[str, int] = MappingProxyType({})
 
@@ -77,7 +84,7 @@ class MatchResult:
     method: Method | None
     score: float
     suggestions: tuple[Suggestion, ...]
-    reason: str
+    reason: MatchReason
 
 
 def alias_key(display_name: str) -> str:
@@ -125,7 +132,7 @@ def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
-    return MatchResult(participant_id, method, score, (), MATCHED)
+    return MatchResult(participant_id, method, score, (), MatchReason.MATCHED)
 
 
 class RosterIndex:
@@ -249,9 +256,11 @@ class RosterIndex:
 
     def _fuzzy(self, name: NormalisedName) -> MatchResult:
         if not name.tokens:
-            return MatchResult(None, None, 0.0, (), DEVICE_NAME if name.is_device else NO_NAME)
+            return MatchResult(
+                None, None, 0.0, (), MatchReason.DEVICE_NAME if name.is_device else MatchReason.NO_NAME
+            )
         if all(len(token) == 1 for token in name.tokens):
-            return MatchResult(None, None, 0.0, (), NO_NAME)
+            return MatchResult(None, None, 0.0, (), MatchReason.NO_NAME)
         split = self._words.split_compounds(name.tokens)
         if split != name.tokens:
             name = replace(name, tokens=split)
@@ -259,7 +268,7 @@ class RosterIndex:
             (self._score(name, prepared) for prepared in self._candidates(name.tokens)), key=_rank
         )
         if not scored or scored[0].score <= 0.0:
-            return MatchResult(None, None, 0.0, (), LOW_SCORE)
+            return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
         best = scored[0]
         suggestions = tuple(
             Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
@@ -267,11 +276,11 @@ class RosterIndex:
             if s.score > 0.0
         )
 
-        def unmatched(reason: str) -> MatchResult:
+        def unmatched(reason: MatchReason) -> MatchResult:
             return MatchResult(None, None, best.score, suggestions, reason)
 
         if best.score < self.accept_score:
-            return unmatched(LOW_SCORE)
+            return unmatched(MatchReason.LOW_SCORE)
         rivals = self._rivals(name, best, scored)
         chosen = best
         if len(rivals) > 1:
@@ -281,14 +290,14 @@ class RosterIndex:
                 by_agency = [s for s in by_agency if s.unit_named]
             if len(by_agency) != 1 or by_agency[0].score < self.accept_score:
                 namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-                return unmatched(HOMONYM if namesakes else AMBIGUOUS)
+                return unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS)
             chosen = by_agency[0]
         if honorifics_conflict(honorific_profile(name.honorific_tokens), chosen.entry.profile):
-            return unmatched(HONORIFIC_CONFLICT)
+            return unmatched(MatchReason.HONORIFIC_CONFLICT)
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
-            return unmatched(AGENCY_MISMATCH)
+            return unmatched(MatchReason.AGENCY_MISMATCH)
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
 
