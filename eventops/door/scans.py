@@ -6,8 +6,9 @@ together with the check-in when it admits someone (the unique (batch, participan
 first, even between two stations at the same instant): on PostgreSQL in ONE self-committing statement
 (`sql.PG_RECORD`, no BEGIN/COMMIT), elsewhere as two inserts and a commit. Nothing is acknowledged
 before it is committed; then the scan is published live (`checkin`, batched to other processes, see `live`).
-The statements are built once, in `sql`. The door's pass scans on PostgreSQL take the faster
-path of `scans_pg` (the same rules and answers in one statement, without an ORM session).
+The result a door action plans comes from the rule table in `rules`; the statements are built once, in
+`sql`. The door's pass scans on PostgreSQL take the faster path of `scans_pg` (the same rules, rendered in
+SQL, and the same answers, in one statement without an ORM session).
 """
 
 from __future__ import annotations
@@ -23,16 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.catalog import events
+from eventops.door import rules
 from eventops.door.answers import BatchView, Method, PersonView, ScanAnswer, ScanResult
-from eventops.door.sql import (
-    FIRST_CHECKIN,
-    INSERTS,
-    LOOKUPS,
-    MARK_DUPLICATE,
-    PG_RECORD,
-    REPLAY,
-    Who,
-)
+from eventops.door.sql import FIRST_CHECKIN, INSERTS, LOOKUPS, PG_RECORD, REPLAY, SETTLE, Who
 from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.live import hub as live
 from eventops.roster.nip import mask_nip, normalise_nip
@@ -56,17 +50,17 @@ class ScanInput:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """What a scan resolved to: the scanned batch, and the participant and pass when there is one."""
+    """What a scan resolved to: the scanned batch, the result the rules plan (`rules.classify`), and the
+    participant and pass when there is one."""
 
     event_id: int
     timezone: str
     batch_id: int
+    planned: ScanResult
     participant_id: int | None = None
     person: PersonView | None = None
     home: BatchView | None = None
-    home_batch_id: int | None = None
     pass_id: int | None = None
-    revoked: bool = False
     checked_in_at: datetime | None = None  # the participant's check-in at this batch, if any
     checked_in_station: str | None = None
 
@@ -123,7 +117,7 @@ async def _find(
     row = (await conn.execute(LOOKUPS[who], {"slug": slug, "code": code, "who": value})).first()
     if row is None:
         await no_batch(session, slug, code)
-    return found_from_row(row._mapping, via_pass=who is Who.token)
+    return found_from_row(row._mapping)
 
 
 async def no_batch(session: AsyncSession, slug: str, code: str) -> NoReturn:
@@ -132,20 +126,22 @@ async def no_batch(session: AsyncSession, slug: str, code: str) -> NoReturn:
     raise NotFound(f"no batch {code!r} in event {event.slug!r}", code=ErrorCode.BATCH_NOT_FOUND)
 
 
-def found_from_row(row: Mapping[str, Any], via_pass: bool) -> Found:
+def found_from_row(row: Mapping[str, Any]) -> Found:
     """A lookup's row (see `sql.LOOKUPS`) as what the door action found."""
+    planned = rules.classify(row)
     if row["p_id"] is None:
-        return Found(event_id=row["event_id"], timezone=row["timezone"], batch_id=row["batch_id"])
+        return Found(
+            event_id=row["event_id"], timezone=row["timezone"], batch_id=row["batch_id"], planned=planned
+        )
     return Found(
         event_id=row["event_id"],
         timezone=row["timezone"],
         batch_id=row["batch_id"],
+        planned=planned,
         participant_id=row["p_id"],
         person=_person(row),
         home=BatchView(row["h_code"], row["h_name"], row["h_starts_at"]),
-        home_batch_id=row["h_id"],
-        pass_id=row["pass_id"] if via_pass else None,
-        revoked=via_pass and row["revoked_at"] is not None,
+        pass_id=row.get("pass_id"),  # a lookup by NIP or participant id has no pass
         checked_in_at=row["c_at"],
         checked_in_station=row["c_st"],
     )
@@ -154,18 +150,6 @@ def found_from_row(row: Mapping[str, Any], via_pass: bool) -> Found:
 async def find_batch(session: AsyncSession, slug: str, code: str) -> Found:
     """The event and batch of a check-in, or NotFound."""
     return await _find(session, Who.nobody, slug, code)
-
-
-def _classify(found: Found) -> ScanResult:
-    if found.participant_id is None:
-        return ScanResult.unknown
-    if found.revoked:
-        return ScanResult.revoked
-    if found.home_batch_id != found.batch_id:
-        return ScanResult.wrong_batch
-    if found.checked_in_at is not None:
-        return ScanResult.duplicate
-    return ScanResult.ok
 
 
 async def record(
@@ -182,24 +166,17 @@ async def record(
     """
     conn = await session.connection()
     values = _values(found, scan, method, token)
-    planned = ScanResult(values["result"])
     sync = conn.sync_connection
     if sync is not None and sync.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        result = await _store_in_one_statement(conn, values, planned is ScanResult.ok)
+        result = await _store_in_one_statement(conn, values)
     else:
-        result = await _store_in_transaction(conn, values, planned is ScanResult.ok)
+        result = await _store_in_transaction(conn, values)
         if result is not None:
             await session.commit()
     if result is None:  # a retry: nothing new was stored, the first answer is repeated
         await session.rollback()
         return await replay(session, scan.scan_id, found.batch_id, public_url)
-    first: tuple[datetime, str] | None = None
-    if result is ScanResult.duplicate and found.checked_in_at is None:
-        # lost the race to another station: read who won
-        won = await (await session.connection()).execute(
-            FIRST_CHECKIN, {"batch_id": found.batch_id, "participant_id": found.participant_id}
-        )
-        first = tuple(won.one())
+    first = await who_won(await session.connection(), found) if lost_race(found, result) else None
     return answered(session.info, found, scan, method, values["scanned_at"], result, first, token, public_url)
 
 
@@ -207,7 +184,6 @@ def _values(found: Found, scan: ScanInput, method: Method, token: str) -> dict[s
     """The scan row to store (its result as planned from the lookup)."""
     now = utcnow()
     at = scan_time(scan.scanned_at, now)
-    planned = _classify(found)
     return {
         "scan_id": scan.scan_id,
         "event_id": found.event_id,
@@ -218,7 +194,7 @@ def _values(found: Found, scan: ScanInput, method: Method, token: str) -> dict[s
         "station": scan.station,
         "staff": scan.staff[:100],
         "method": method.value,
-        "result": planned.value,
+        "result": found.planned.value,
         "scanned_at": at,
         "received_at": now,
     }
@@ -264,16 +240,30 @@ def answered(
     )
 
 
-async def _store_in_transaction(
-    conn: AsyncConnection, values: dict[str, Any], admit: bool
-) -> ScanResult | None:
+def lost_race(found: Found, result: ScanResult) -> bool:
+    """Whether a stored scan lost the race to another station: settled as a duplicate though its lookup saw
+    no check-in (the other station's was stored since)."""
+    return result is rules.LOST_RACE and found.checked_in_at is None
+
+
+async def who_won(conn: AsyncConnection, found: Found) -> tuple[datetime, str]:
+    """The time and station of the check-in that won the race a scan lost (see `lost_race`)."""
+    won = (
+        await conn.execute(
+            FIRST_CHECKIN, {"batch_id": found.batch_id, "participant_id": found.participant_id}
+        )
+    ).one()
+    return won.checked_in_at, won.station
+
+
+async def _store_in_transaction(conn: AsyncConnection, values: dict[str, Any]) -> ScanResult | None:
     """Insert the scan, then (when it admits) the check-in, in the caller's transaction; None for a retry."""
     statements = INSERTS[conn.dialect.name]
     scan_pk = (await conn.execute(statements.scan, values)).scalar()
     if scan_pk is None:
         return None
     result = ScanResult(values["result"])
-    if admit:
+    if result is rules.ADMITS:
         admitted = await conn.execute(
             statements.checkin,
             {
@@ -288,17 +278,15 @@ async def _store_in_transaction(
         )
         if admitted.scalar() is None:
             # Another station admitted this participant since the lookup (maybe at this very instant): the
-            # unique (batch, participant) constraint decided, and this scan is a duplicate of that one.
-            result = ScanResult.duplicate
-            await conn.execute(MARK_DUPLICATE, {"scan_pk": scan_pk, "result": result.value})
+            # unique (batch, participant) constraint decided, and the race rule settles this scan (SETTLE).
+            # Only then: a scan whose check-in was stored keeps its planned result without a statement more.
+            result = ScanResult((await conn.execute(SETTLE, {"scan_pk": scan_pk})).scalar_one())
     return result
 
 
-async def _store_in_one_statement(
-    conn: AsyncConnection, values: dict[str, Any], admit: bool
-) -> ScanResult | None:
+async def _store_in_one_statement(conn: AsyncConnection, values: dict[str, Any]) -> ScanResult | None:
     """PostgreSQL: scan and check-in in one self-committing statement (see PG_RECORD); None for a retry."""
-    row = (await conn.execute(PG_RECORD, {**values, "admit": admit})).first()
+    row = (await conn.execute(PG_RECORD, values)).first()
     return None if row is None else ScanResult(row.result)
 
 

@@ -3,8 +3,8 @@
 The door's scan API lands here. On PostgreSQL the whole scan is ONE self-committing statement
 (`sql.PG_RAW_SCAN`: lookup, check-in and scan) run straight on the pooled asyncpg connection, and a
 session is opened only for the rare scans that need one (a retry, a missing batch, a scan too old). Measured
-with bench/scan_load.py (64 clients): server CPU per scan 0.90 ms → 0.34 ms. Everywhere else, and for every
-rule and answer, it is `checkin.scan_pass`.
+with bench/scan_load.py (64 clients): server CPU per scan 0.90 ms → 0.34 ms. Everywhere else it is
+`checkin.scan_pass`; both plan with the one rule table of `rules` and answer as `checkin.answered`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.door import scans as checkin
 from eventops.door.answers import Method, ScanAnswer, ScanResult
 from eventops.door.scans import ScanInput
-from eventops.door.sql import PG_RAW_FIRST_CHECKIN, PG_RAW_SCAN
+from eventops.door.sql import PG_RAW_SCAN
 from eventops.errors import Invalid
 from eventops.timeutil import utcnow
 
@@ -95,22 +95,20 @@ async def _scan_pass_pg(
         assert raw is not None
         try:
             row = await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
-            if row is not None and row["stored"] == ScanResult.duplicate.value and row["c_at"] is None:
-                # lost the race to another station: read who won
-                won = await raw.fetchrow(
-                    PG_RAW_FIRST_CHECKIN.sql,
-                    *PG_RAW_FIRST_CHECKIN.args({"batch_id": row["batch_id"], "participant_id": row["p_id"]}),
-                )
-                first = (won["checked_in_at"], won["station"])
+            if row is not None and row["stored"] is not None:
+                found = checkin.found_from_row(row)
+                result = ScanResult(row["stored"])
+                if checkin.lost_race(found, result):
+                    # autocommit: the read alone, without a BEGIN and a ROLLBACK around it
+                    await conn.execution_options(isolation_level="AUTOCOMMIT")
+                    first = await checkin.who_won(conn, found)
         except (OSError, asyncpg.InterfaceError, asyncio.CancelledError):
             await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
             raise
     if row is None:
         async with sessions() as session:
             await checkin.no_batch(session, slug, code)
-    found = checkin.found_from_row(row, via_pass=True)
     if row["stored"] is None:  # a retry: nothing new was stored, the first answer is repeated
         async with sessions() as session:
-            return await checkin.replay(session, scan.scan_id, found.batch_id)
-    result = ScanResult(row["stored"])
+            return await checkin.replay(session, scan.scan_id, row["batch_id"])
     return checkin.answered(info, found, scan, Method.qr, at, result, first, token, None)

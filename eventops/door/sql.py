@@ -4,12 +4,14 @@ than running it. Values travel as bound parameters (`:slug`, `:code`, `:who`, â€
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, Select, String, Update, and_, bindparam, false, select, text, update
+from sqlalchemy import Integer, Select, String, and_, bindparam, false, select, text
 from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
+from eventops.door import rules
 from eventops.storage.db import UTCDateTime, upsert
 from eventops.storage.models import Batch, CheckIn, Event, Participant, Pass, Scan
 
@@ -78,9 +80,6 @@ def _lookup(who: Who) -> Select[Any]:
 
 LOOKUPS: dict[Who, Select[Any]] = {who: _lookup(who) for who in Who}
 
-MARK_DUPLICATE: Update = (
-    update(SCANS).where(SCANS.c.id == bindparam("scan_pk")).values(result=bindparam("result"))
-)
 FIRST_CHECKIN: Select[Any] = select(CHECKINS.c.checked_in_at, CHECKINS.c.station).where(
     CHECKINS.c.batch_id == bindparam("batch_id"), CHECKINS.c.participant_id == bindparam("participant_id")
 )
@@ -139,31 +138,67 @@ def _inserts(dialect_name: str) -> Inserts:
 INSERTS = {name: _inserts(name) for name in ("sqlite", "postgresql")}
 
 
-# PostgreSQL: the scan and its check-in in ONE statement (atomic on its own, so no BEGIN/COMMIT round trips).
-# The scan's id is drawn first so the check-in can point at it; a check-in that loses the race (the unique
-# (batch, participant) index, even against a transaction still in flight) turns the scan into a duplicate.
-# No row back means the scan_id was stored already: a retry.
-PG_RECORD = text(
+# A scan whose check-in stored nothing (the transaction path; see `scans._store_in_transaction`): its result
+# settled as on PostgreSQL's one-statement paths, by the check-in that points at it or not.
+SETTLE = text(
+    "UPDATE scans SET result = "
+    + rules.settled_sql(
+        "result",
+        "EXISTS (SELECT 1 FROM checkins WHERE checkins.batch_id = scans.batch_id"
+        " AND checkins.participant_id = scans.participant_id AND checkins.scan_id = scans.id)",
+    )
+    + " WHERE id = :scan_pk RETURNING result"
+).bindparams(bindparam("scan_pk", type_=Integer()))
+
+
+def _admit_and_store(value: Mapping[str, str]) -> str:
+    """PostgreSQL: the CTEs after a one-row `planned` (event_id, batch_id, p_id, pass_id and the `planned`
+    result) that store a scan in ONE statement (atomic on its own, so no BEGIN/COMMIT round trips):
+    `admitted`, the check-in when the plan admits, then `stored`, the scan, answering its result (no row when
+    the scan_id was stored already: a retry). `value` spells the other values in the statement's parameter
+    style.
+
+    The scan's id is drawn first so the check-in can point at it; a check-in that loses the race (the unique
+    (batch, participant) index, even against a transaction still in flight) settles the scan as a duplicate.
     """
-WITH ids AS (SELECT nextval(pg_get_serial_sequence('scans', 'id')) AS id),
+    return f"""
+ids AS (SELECT nextval(pg_get_serial_sequence('scans', 'id')) AS id),
 admitted AS (
     INSERT INTO checkins (batch_id, participant_id, scan_id, checked_in_at, station, staff, method)
-    SELECT :batch_id, :participant_id, ids.id, :scanned_at, :station, :staff, :method FROM ids
-    WHERE :admit AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = :scan_id)
+    SELECT planned.batch_id, planned.p_id, ids.id, {value["scanned_at"]}, {value["station"]},
+           {value["staff"]}, {value["method"]}
+    FROM planned, ids
+    WHERE {rules.admits_sql("planned.planned")}
+      AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = {value["scan_id"]})
     ON CONFLICT (batch_id, participant_id) DO NOTHING
     RETURNING scan_id
-)
-INSERT INTO scans (id, scan_id, event_id, batch_id, participant_id, pass_id, token, station, staff, method,
-                   result, scanned_at, received_at)
-SELECT ids.id, :scan_id, :event_id, :batch_id, :participant_id, :pass_id, :token, :station, :staff, :method,
-       CASE WHEN :admit AND NOT EXISTS (SELECT 1 FROM admitted) THEN 'duplicate' ELSE :result END,
-       :scanned_at, :received_at
-FROM ids
-ON CONFLICT (scan_id) DO NOTHING
-RETURNING id, result
+),
+stored AS (
+    INSERT INTO scans (id, scan_id, event_id, batch_id, participant_id, pass_id, token, station, staff,
+                       method, result, scanned_at, received_at)
+    SELECT ids.id, {value["scan_id"]}, planned.event_id, planned.batch_id, planned.p_id,
+           CASE WHEN planned.p_id IS NULL THEN NULL ELSE planned.pass_id END,
+           {value["token"]}, {value["station"]}, {value["staff"]}, {value["method"]},
+           {rules.settled_sql("planned.planned", "EXISTS (SELECT 1 FROM admitted)")},
+           {value["scanned_at"]}, {value["received_at"]}
+    FROM planned, ids
+    ON CONFLICT (scan_id) DO NOTHING
+    RETURNING result
+)"""
+
+
+_SCAN_VALUES = ("scan_id", "token", "station", "staff", "method", "scanned_at", "received_at")
+
+# PostgreSQL: a scan planned in Python (its lookup done already: manual check-in) stored in one statement.
+PG_RECORD = text(
+    f"""
+WITH planned AS (
+    SELECT :event_id AS event_id, :batch_id AS batch_id, :participant_id AS p_id, :pass_id AS pass_id,
+           :result AS planned
+),{_admit_and_store({name: f":{name}" for name in _SCAN_VALUES})}
+SELECT result FROM stored
 """
 ).bindparams(
-    bindparam("admit", type_=Boolean()),
     bindparam("batch_id", type_=Integer()),
     bindparam("event_id", type_=Integer()),
     bindparam("participant_id", type_=Integer()),
@@ -197,51 +232,31 @@ def _raw(statement: Any) -> Raw:
     return Raw(compiled.string, tuple(compiled.positiontup or ()))
 
 
-# PostgreSQL's raw scan path: the lookup by pass token (inside PG_RAW_SCAN) and a race's winner.
+# PostgreSQL's raw scan path: a whole pass scan in ONE self-committing statement (one round trip): the lookup
+# by pass token, the result it plans (`rules.case_sql`, as `rules.classify` on the lookup's row), then the
+# check-in and the scan (`_admit_and_store`). It answers the lookup's row plus `stored`, the stored result
+# (NULL when the scan_id was stored already: a retry); no row when the batch does not exist. The pass id is
+# stored only for this event's participant (as `scans._find`).
 PG_RAW_LOOKUP = _raw(LOOKUPS[Who.token])
-PG_RAW_FIRST_CHECKIN = _raw(FIRST_CHECKIN)
-
-# PostgreSQL: a whole pass scan in ONE self-committing statement (one round trip): the token lookup
-# (above), the result it plans (as `checkin._classify`), then PG_RECORD's two inserts fed from it. It answers
-# the lookup's row plus `stored`, the stored result (NULL when the scan_id was stored already: a retry); no
-# row when the batch does not exist. The pass id is kept only for this event's participant (as `_find`).
 assert PG_RAW_LOOKUP.names == ("who", "slug", "code")  # PG_RAW_SCAN numbers its own parameters from $4
+assert set(LOOKUPS[Who.token].selected_columns.keys()) >= rules.COLUMNS  # what the rules read
+_RAW_TYPES = {
+    "scanned_at": "TIMESTAMP WITH TIME ZONE",
+    "station": "VARCHAR",
+    "staff": "VARCHAR",
+    "scan_id": "VARCHAR",
+    "received_at": "TIMESTAMP WITH TIME ZONE",
+    "method": "VARCHAR",
+}
+_RAW_NAMES = (*PG_RAW_LOOKUP.names, *_RAW_TYPES)
+_RAW_VALUES = {"token": "$1::VARCHAR"} | {
+    name: f"${_RAW_NAMES.index(name) + 1}::{kind}" for name, kind in _RAW_TYPES.items()
+}
 PG_RAW_SCAN = Raw(
     f"""
 WITH found AS ({PG_RAW_LOOKUP.sql}),
-planned AS (
-    SELECT found.*,
-           CASE WHEN found.p_id IS NULL THEN 'unknown'
-                WHEN found.revoked_at IS NOT NULL THEN 'revoked'
-                WHEN found.h_id IS DISTINCT FROM found.batch_id THEN 'wrong_batch'
-                WHEN found.c_at IS NOT NULL THEN 'duplicate'
-                ELSE 'ok' END AS planned
-    FROM found
-),
-ids AS (SELECT nextval(pg_get_serial_sequence('scans', 'id')) AS id),
-admitted AS (
-    INSERT INTO checkins (batch_id, participant_id, scan_id, checked_in_at, station, staff, method)
-    SELECT planned.batch_id, planned.p_id, ids.id, $4::TIMESTAMP WITH TIME ZONE, $5::VARCHAR, $6::VARCHAR,
-           $9::VARCHAR
-    FROM planned, ids
-    WHERE planned.planned = 'ok' AND NOT EXISTS (SELECT 1 FROM scans WHERE scan_id = $7::VARCHAR)
-    ON CONFLICT (batch_id, participant_id) DO NOTHING
-    RETURNING scan_id
-),
-stored AS (
-    INSERT INTO scans (id, scan_id, event_id, batch_id, participant_id, pass_id, token, station, staff,
-                       method, result, scanned_at, received_at)
-    SELECT ids.id, $7::VARCHAR, planned.event_id, planned.batch_id, planned.p_id,
-           CASE WHEN planned.p_id IS NULL THEN NULL ELSE planned.pass_id END,
-           $1::VARCHAR, $5::VARCHAR, $6::VARCHAR, $9::VARCHAR,
-           CASE WHEN planned.planned = 'ok' AND NOT EXISTS (SELECT 1 FROM admitted) THEN 'duplicate'
-                ELSE planned.planned END,
-           $4::TIMESTAMP WITH TIME ZONE, $8::TIMESTAMP WITH TIME ZONE
-    FROM planned, ids
-    ON CONFLICT (scan_id) DO NOTHING
-    RETURNING result
-)
+planned AS (SELECT found.*, {rules.case_sql("found")} AS planned FROM found),{_admit_and_store(_RAW_VALUES)}
 SELECT planned.*, (SELECT result FROM stored) AS stored FROM planned
 """,
-    (*PG_RAW_LOOKUP.names, "scanned_at", "station", "staff", "scan_id", "received_at", "method"),
+    _RAW_NAMES,
 )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.door.answers import Method, PersonView, ScanAnswer
+from eventops.door.rules import classify
 from eventops.door.scans import Found, ScanInput, find_batch, record, replay, scan_time
 from eventops.door.sql import BATCHES, CHECKINS, PARTICIPANTS, PASSES, SCAN_SEEN
 from eventops.errors import Conflict, ErrorCode, Invalid
@@ -161,8 +162,9 @@ async def register_walk_in(
         timezone=batch.timezone,
         batch_id=batch.batch_id,
         participant_id=participant_id,
+        # the lookup row of someone registered in this batch just now, with a live pass and no check-in
+        planned=classify({"p_id": participant_id, "h_id": batch.batch_id, "batch_id": batch.batch_id}),
         person=person,
-        home_batch_id=batch.batch_id,
         pass_id=pass_id,
     )
     return await record(session, found, scan, Method.walk_in, token, public_url)
