@@ -121,10 +121,17 @@ def _serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
     try:
         for worker in workers:
             worker.start()
+        if stopping:  # a signal during start-up reached only the workers started before it
+            stop()
         pids = ", ".join(str(w.pid) for w in workers)
         print(f"eventops on http://{host}:{port}/: {count} workers (pids {pids})", flush=True)
-        while any(w.exitcode is None for w in workers):
-            wait([w.sentinel for w in workers if w.exitcode is None])
+        # One list per round: polling exit codes twice could see the last worker running, then gone,
+        # and wait on no sentinel at all, forever.
+        while alive := [w for w in workers if w.exitcode is None]:
+            ready = wait([w.sentinel for w in alive])
+            for worker in alive:
+                if worker.sentinel in ready:
+                    worker.join()  # its sentinel closes as it exits, a moment before it can be reaped
             if not stopping and any(w.exitcode is not None for w in workers):
                 print("error: a worker stopped; stopping the others", file=sys.stderr, flush=True)
                 stop()

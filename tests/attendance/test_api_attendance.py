@@ -120,6 +120,7 @@ async def test_csv_numbers_agree_with_the_summary(
         r["status"] for r in rows
     )
     assert {k: v for k, v in summary["by_mode"].items() if v} == Counter(r["mode"] for r in rows if r["mode"])
+    assert sorted(g["agency"] for g in summary["by_agency"]) == sorted({r["agency"] for r in rows})
     for group in summary["by_agency"]:
         mine = [r for r in rows if r["agency"] == group["agency"]]
         assert group["expected"] == len(mine)

@@ -156,8 +156,22 @@ def test_parse_never_raises_and_is_consistent(raw: str) -> None:
         assert result.birth_date is not None and result.sex is not None
     else:
         assert result.nip is None and result.error is not None and result.error.code in ERROR_CODES
-    assert isinstance(looks_excel_mangled(raw), bool)
     assert result.nip is None or result.nip not in mask_nip(raw)
+    assert looks_excel_mangled(f" {raw}\t") is looks_excel_mangled(raw)  # the blanks around never matter
+
+
+@given(valid_nips())
+def test_what_excel_leaves_of_a_nip_looks_mangled_and_the_nip_does_not(nip: str) -> None:
+    # a NIP typed into a number cell keeps 15 significant digits, shown in E notation or with a ".0"
+    number = float(nip)
+    for shown in (f"{number:.5E}", f"{number:.14E}", f"{number:.14e}", f"{number:.5E}".replace(".", ",")):
+        assert looks_excel_mangled(shown), shown
+    assert looks_excel_mangled(f"{nip[:15]}000.0")
+    assert looks_excel_mangled(nip[:15] + "000", numeric_cell=True)
+    assert not looks_excel_mangled(nip)
+    assert not looks_excel_mangled(f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}")
+    assert not looks_excel_mangled(f"'{nip}")
+    assert looks_excel_mangled(nip, numeric_cell=True) is nip.endswith("000")
 
 
 @given(st.from_regex(r"\A[0-9]{18}\Z"))

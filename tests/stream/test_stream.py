@@ -6,17 +6,23 @@ broadcast pass in a second, and intervals are asserted on the clock and on the f
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
+import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from eventops.app import create_app
+from eventops.cli import cmd_serve
+from eventops.errors import BadRequest
 from eventops.keys import STREAM, STREAM_OPTIONS
 from eventops.settings import Settings
 from eventops.storage.db import create_engine, make_sessionmaker
@@ -28,7 +34,7 @@ from eventops.storage.models import (
     StreamState,
     ViewerSample,
 )
-from eventops.stream.job import leader_lock, plan_budget, polling_window
+from eventops.stream.job import LOCK_SPACE, leader_lock, plan_budget, polling_window
 from eventops.stream.store import save_state
 from eventops.stream.supervisor import StreamOptions
 from integrations.youtube.fake import create_fake_youtube
@@ -472,8 +478,10 @@ async def test_a_batch_without_a_video_is_409(yt: TestClient, tokens: dict[str, 
     assert resp.status == 409 and (await resp.json())["error"] == "no_youtube_video"
 
 
-async def test_only_one_process_polls_a_batch(db_url: str) -> None:
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+async def test_one_process_polls_a_batch_and_another_takes_over_when_it_dies(db_url: str) -> None:
     one, two = create_engine(db_url), create_engine(db_url)
+    other = await asyncpg.connect(make_url(db_url).set(drivername="postgresql").render_as_string(False))
     try:
         async with (
             leader_lock(one, 7) as first,
@@ -483,13 +491,43 @@ async def test_only_one_process_polls_a_batch(db_url: str) -> None:
             held = (first, second, other_batch)
         async with leader_lock(two, 7) as after_release:
             pass
+        # another process takes batch 7's lock and dies holding it: the server frees it, and we lead
+        assert await other.fetchval("SELECT pg_try_advisory_lock($1, 7)", LOCK_SPACE)
+        async with leader_lock(one, 7) as while_it_lives:
+            pass
+        async with one.connect() as conn:  # waits (up to 10 s) until the backend has exited
+            killed = await conn.scalar(
+                text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": other.get_server_pid()}
+            )
+        async with leader_lock(one, 7) as after_its_death:
+            pass
     finally:
+        other.terminate()
         await one.dispose()
         await two.dispose()
-    if one.dialect.name == "postgresql":
-        assert held == (True, False, True) and after_release
-    else:
-        assert held == (True, True, True) and after_release  # SQLite: one process, no election
+    assert held == (True, False, True) and after_release
+    assert (while_it_lives, killed, after_its_death) == (False, True, True)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_on_sqlite_one_process_serves_and_polls_every_batch(db_url: str, settings: Settings) -> None:
+    # SQLite has no election: `serve` refuses a second process, so the one process leads every batch.
+    # Port -1: were the refusal gone, the workers would fail to bind at once instead of serving on.
+    args = argparse.Namespace(host="127.0.0.1", port=-1, workers=2)
+    with pytest.raises(BadRequest) as refused:
+        cmd_serve(args, settings)
+    assert refused.value.code == "workers_need_postgresql"
+    engine = create_engine(db_url)
+    try:
+        async with (
+            leader_lock(engine, 7) as first,
+            leader_lock(engine, 7) as again,
+            leader_lock(engine, 8) as other,
+        ):
+            held = (first, again, other)
+    finally:
+        await engine.dispose()
+    assert held == (True, True, True)
 
 
 def test_the_planned_calls_of_a_three_hour_batch_fit_the_default_quota() -> None:
