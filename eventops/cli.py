@@ -56,7 +56,7 @@ def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) ->
 
     if reuse_port:
         os.setpgrp()  # a terminal's Ctrl-C reaches the parent only, which stops the workers once
-    configure_logging()
+    configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
     app.on_startup.append(_freeze_startup_objects)
     loop = _event_loop()
