@@ -21,6 +21,7 @@ from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
+from eventops.web.metrics import metrics_middleware, setup_metrics
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
@@ -30,14 +31,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
     """Build the app: settings, middlewares (access log, errors, auth: outermost first), resources, routes."""
     settings = settings or Settings.from_env()
     app = web.Application(
-        # The access log sits outside the error middleware so that it logs the status the client got.
-        middlewares=[access_log_middleware, error_middleware, auth_middleware],
+        # The access log and the metrics sit outside the error middleware: they see the status the client got.
+        middlewares=[access_log_middleware, metrics_middleware, error_middleware, auth_middleware],
         client_max_size=settings.max_upload_bytes + 64 * 1024,
     )
     app[SETTINGS] = settings
     app[TEMPLATES] = create_templates()
     app[TOKEN_CACHE] = TokenCache()  # bearer tokens: a revoked one stays valid up to its TTL (10 s)
     app.cleanup_ctx.append(database_ctx)
+    setup_metrics(app)  # Prometheus (issue 14): the pool's gauges need the engine
     app.cleanup_ctx.append(listener_ctx)
     app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
     setup_stream(app)  # YouTube polling supervisor (issue 7)

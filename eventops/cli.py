@@ -121,7 +121,25 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     diagnose.check_port(args.host, args.port)
     _check_database(settings)
-    return _serve_workers(settings, args.host, args.port, args.workers)
+    with _metrics_folder():
+        return _serve_workers(settings, args.host, args.port, args.workers)
+
+
+@contextlib.contextmanager
+def _metrics_folder() -> Iterator[None]:
+    """A fresh folder where every worker writes its metrics, for /metrics to add them up (the workers inherit
+    PROMETHEUS_MULTIPROC_DIR); one the operator set is used as it is (empty it between runs)."""
+    import tempfile
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="eventops-metrics-") as folder:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
 
 def _serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
