@@ -117,14 +117,14 @@ async def test_youtube_pollers_and_their_quota_are_read_from_the_database(
         ids = dict((await session.exec(select(Batch.code, Batch.id))).all())
         now = datetime.now(UTC)
         await stream_store.save_state(session, ids["K1"], now, quota_delta=7, running=True, stop_reason=None)
-        await stream_store.save_state(session, ids["K2"], now, running=False, stop_reason="quota_exhausted")
+        await stream_store.save_state(session, ids["K2"], now, running=False, stop_reason="quota_exceeded")
         await session.commit()
     samples = await scrape(client)
     slug = EVENT["slug"]
     assert value(samples, "eventops_youtube_poller_running", event=slug, batch="K1") == 1
     assert value(samples, "eventops_youtube_poller_running", event=slug, batch="K2") == 0
     assert (
-        value(samples, "eventops_youtube_poller_stopped", event=slug, batch="K2", reason="quota_exhausted")
+        value(samples, "eventops_youtube_poller_stopped", event=slug, batch="K2", reason="quota_exceeded")
         == 1
     )
     assert value(samples, "eventops_youtube_quota_used_units", event=slug, batch="K1") == 7
