@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import gc
 import importlib.metadata
+import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
@@ -87,7 +88,9 @@ def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) ->
     if reuse_port:  # the parent announces the workers
         web.run_app(app, host=host, port=port, access_log=None, reuse_port=True, print=None, loop=loop)
     else:
-        web.run_app(app, host=host, port=port, access_log=None, loop=loop)
+        # With JSON logs, aiohttp's banner is a log record too: every line of stderr stays one JSON object.
+        banner = print if settings.log_format == "text" else logging.getLogger("eventops").info
+        web.run_app(app, host=host, port=port, access_log=None, loop=loop, print=banner)
 
 
 async def _freeze_startup_objects(_app: object) -> None:
@@ -312,7 +315,7 @@ def cmd_roster_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_passes_render(args: argparse.Namespace, settings: Settings) -> int:
-    """Write the printable badge sheet (8 A4 badges a page) of an event or a batch."""
+    """Write the printable badge sheet (8 badges per A4 page) of an event or a batch."""
 
     async def work(session: AsyncSession) -> tuple[bytes, int]:
         event = await events.get_event(session, args.event)
