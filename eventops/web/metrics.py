@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import os
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -32,6 +33,7 @@ from eventops.web.access import Handler, public
 from eventops.zoom import ingest as zoom_ingest
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -163,16 +165,24 @@ async def _database_figures(app: web.Application) -> list[Metric]:
         "eventops_youtube_quota_used_units", "Units spent in today's quota day", labels=["event", "batch"]
     )
     daily = GaugeMetricFamily("eventops_youtube_quota_daily_units", "The project's daily quota")
-    async with app[SESSIONMAKER]() as session:
-        queue.add_metric([], await zoom_ingest.pending_count(session))
-        states = await stream_store.poller_states(session, utcnow())
+    up = GaugeMetricFamily("eventops_database_up", "1 when the database answered this scrape")
+    try:
+        async with app[SESSIONMAKER]() as session:
+            pending = await zoom_ingest.pending_count(session)
+            states = await stream_store.poller_states(session, utcnow())
+    except Exception:  # the database is away: the process's own figures are still worth a scrape
+        log.warning("metrics: the database did not answer", exc_info=True)
+        up.add_metric([], 0)
+        return [up]
+    up.add_metric([], 1)
+    queue.add_metric([], pending)
     for state in states:
         running.add_metric([state.event, state.batch], int(state.running))
         if state.stop_reason:
             stopped.add_metric([state.event, state.batch, state.stop_reason], 1)
         spent.add_metric([state.event, state.batch], state.quota_spent)
     daily.add_metric([], app[STREAM_OPTIONS].daily_quota)
-    return [queue, running, stopped, spent, daily]
+    return [up, queue, running, stopped, spent, daily]
 
 
 def _check_token(request: web.Request) -> None:

@@ -73,6 +73,7 @@ async def test_metrics_count_a_scan_by_result_and_the_request_by_route(
         value(samples, "eventops_http_request_duration_seconds_count", method="POST", route=SCANS_ROUTE) == 2
     )
     assert value(samples, "eventops_db_pool_size") >= 1
+    assert value(samples, "eventops_database_up") == 1
     assert (
         value(samples, "eventops_db_pool_connections_in_use") == 0
     )  # every request gave its connection back
