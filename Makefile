@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest docker-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Checks docker/ without a Docker engine (tests/test_docker.py), and with `docker compose config` where Docker is.
+docker-check: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_docker.py
+	@if docker compose version >/dev/null 2>&1; then \
+		docker compose -f docker/compose.yaml --env-file docker/.env.example config --quiet \
+			&& echo "docker compose config: ok"; \
+	else echo "docker compose is not installed here: skipped 'docker compose config'"; fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache

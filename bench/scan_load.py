@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
@@ -115,30 +116,32 @@ async def seed(url: str, participants: int) -> tuple[str, list[str]]:
 @asynccontextmanager
 async def server(argv: list[str], port: int, env: dict[str, str]) -> AsyncIterator[psutil.Process]:
     """A server process on `port`, up once /healthz answers, stopped afterwards."""
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(200):
-                if proc.poll() is not None:
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"server exited: {err[-2000:]}")
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    pass
-                await asyncio.sleep(0.05)
-            else:
-                raise RuntimeError("server did not come up")
-        yield psutil.Process(proc.pid)
-    finally:
-        proc.terminate()
+    # Its log goes to a file: the access log writes a line per scan, and an unread pipe would stall it.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            async with aiohttp.ClientSession() as http:
+                for _ in range(600):  # up to 30 s
+                    if proc.poll() is not None:
+                        log.seek(0)
+                        raise RuntimeError(f"server exited: {log.read().decode()[-2000:]}")
+                    try:
+                        async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                            if resp.status == 200:
+                                break
+                    except aiohttp.ClientConnectionError:
+                        pass
+                    await asyncio.sleep(0.05)
+                else:
+                    raise RuntimeError("server did not come up")
+            yield psutil.Process(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def scan_bodies(tokens: list[str], duplicates: float, seed: int = 5) -> list[dict[str, str]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -13,27 +15,31 @@ from eventops.live.hub import HUB_KEY, Hub
 from eventops.settings import Settings
 from eventops.storage.db import create_engine, is_sqlite, make_sessionmaker
 from eventops.stream.supervisor import setup_stream
+from eventops.web.accesslog import access_log_middleware
 from eventops.web.api_review import setup_review
 from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
+from eventops.web.metrics import metrics_middleware, setup_metrics
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
-    """Build the app: settings, middlewares (errors outermost, then auth), resources, routes."""
+    """Build the app: settings, middlewares (access log, errors, auth: outermost first), resources, routes."""
     settings = settings or Settings.from_env()
     app = web.Application(
-        middlewares=[error_middleware, auth_middleware],
+        # The access log and the metrics sit outside the error middleware: they see the status the client got.
+        middlewares=[access_log_middleware, metrics_middleware, error_middleware, auth_middleware],
         client_max_size=settings.max_upload_bytes + 64 * 1024,
     )
     app[SETTINGS] = settings
     app[TEMPLATES] = create_templates()
     app[TOKEN_CACHE] = TokenCache()  # bearer tokens: a revoked one stays valid up to its TTL (10 s)
     app.cleanup_ctx.append(database_ctx)
+    setup_metrics(app)  # Prometheus (issue 14): the pool's gauges need the engine
     app.cleanup_ctx.append(listener_ctx)
     app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
     setup_stream(app)  # YouTube polling supervisor (issue 7)
@@ -53,6 +59,34 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """One line per record on stderr."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# The attributes every LogRecord has; anything else on a record came through `extra=` and goes into JSON.
+_RECORD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: time, level, logger, message, the `extra=` fields and any traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        line.update((k, v) for k, v in vars(record).items() if k not in _RECORD_ATTRS)
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    """Log to stderr at `level`, as text lines or one JSON object per line (EVENTOPS_LOG_LEVEL, _FORMAT)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # fpdf2 subsets each font with fontTools, whose subsetter logs ~75 INFO lines per PDF download.
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, root.level))

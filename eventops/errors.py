@@ -38,6 +38,9 @@ class ErrorCode(StrEnum):
     USER_NAME = "user_name"  # a user name empty or longer than 64 characters
     PASSWORD = "password"  # a password shorter than 8 characters
     USER_EXISTS = "user_exists"  # a user of this name exists already
+    USER_NOT_FOUND = "user_not_found"  # no user of this name
+    TOKEN_NOT_FOUND = "token_not_found"  # no API token with this id or name
+    AMBIGUOUS = "ambiguous"  # a name that picks several things: name one by its id
 
     # Events and batches.
     EVENT_EXISTS = "event_exists"  # an event with this slug exists already

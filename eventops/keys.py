@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from eventops.live.hub import Hub
     from eventops.settings import Settings
     from eventops.stream.supervisor import StreamOptions, StreamSupervisor
+    from eventops.web.metrics import Metrics
     from eventops.web.ratelimit import TokenBucket
     from eventops.zoom.worker import WebhookInbox, ZoomWorker
 
@@ -39,3 +40,5 @@ STREAM: web.AppKey[StreamSupervisor] = web.AppKey("stream")
 HADIR_LIMITER: web.AppKey[TokenBucket] = web.AppKey("hadir_limiter")
 # Identity matching (issue 6): batch rosters prepared for the matcher, kept per process.
 ROSTER_INDEXES: web.AppKey[RosterIndexCache] = web.AppKey("roster_indexes")
+# Prometheus metrics of this process (issue 14).
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")

@@ -7,7 +7,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from eventops.errors import BadRequest
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./eventops.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,9 @@ class Settings:
     youtube_api_base: str | None = None
     cookie_secure: bool = False
     trusted_proxies: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    log_format: str = "text"
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +45,12 @@ class Settings:
             return env.get(f"EVENTOPS_{name}", "").strip() or default
 
         defaults = cls()
+        log_level = get("LOG_LEVEL", defaults.log_level).upper()
+        log_format = get("LOG_FORMAT", defaults.log_format).lower()
+        if log_level not in LOG_LEVELS:
+            raise BadRequest(f"EVENTOPS_LOG_LEVEL is {log_level!r}: use one of {', '.join(LOG_LEVELS)}")
+        if log_format not in LOG_FORMATS:
+            raise BadRequest(f"EVENTOPS_LOG_FORMAT is {log_format!r}: use text or json")
         return cls(
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL),
             secret_key=get("SECRET_KEY", defaults.secret_key),
@@ -53,4 +66,7 @@ class Settings:
             youtube_api_base=get("YOUTUBE_API_BASE", "") or None,
             cookie_secure=get("COOKIE_SECURE", "0") in {"1", "true", "yes"},
             trusted_proxies=tuple(p.strip() for p in get("TRUSTED_PROXIES", "").split(",") if p.strip()),
+            log_level=log_level,
+            log_format=log_format,
+            metrics_token=get("METRICS_TOKEN", ""),
         )

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, ErrorCode, Invalid, Unauthorized
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound, Unauthorized
 from eventops.storage.models import ApiToken, User
 from eventops.timeutil import utcnow
 
@@ -109,6 +109,54 @@ async def set_password(session: AsyncSession, name: str, password: str, role: Ro
     return user
 
 
+async def list_users(session: AsyncSession) -> list[User]:
+    """Every user, by name."""
+    return list((await session.exec(select(User).order_by(col(User.name)))).all())
+
+
+async def _user(session: AsyncSession, name: str) -> User:
+    user = (await session.exec(select(User).where(User.name == name.strip()))).first()
+    if user is None:
+        raise NotFound(f"no user {name.strip()!r}", code=ErrorCode.USER_NOT_FOUND)
+    return user
+
+
+async def _end_sessions(session: AsyncSession, user: User) -> None:
+    """Revoke the user's open login sessions (they are checked against no password once opened)."""
+    await session.exec(
+        update(ApiToken)
+        .where(
+            col(ApiToken.user_id) == user.id,
+            col(ApiToken.kind) == "session",
+            col(ApiToken.revoked_at).is_(None),
+        )
+        .values(revoked_at=utcnow())
+    )
+
+
+async def change_password(session: AsyncSession, name: str, password: str) -> User:
+    """Give an existing user a new password and end their open sessions; NotFound for an unknown name."""
+    if len(password) < 8:
+        raise Invalid("a password has at least 8 characters", code=ErrorCode.PASSWORD)
+    user = await _user(session, name)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    await _end_sessions(session, user)
+    await session.commit()
+    return user
+
+
+async def set_disabled(session: AsyncSession, name: str, disabled: bool) -> User:
+    """Stop a user from logging in (ending their open sessions), or let them in again."""
+    user = await _user(session, name)
+    user.disabled = disabled
+    session.add(user)
+    if disabled:
+        await _end_sessions(session, user)
+    await session.commit()
+    return user
+
+
 async def create_token(
     session: AsyncSession,
     role: Role,
@@ -133,6 +181,37 @@ async def create_token(
     )
     await session.commit()
     return raw
+
+
+async def list_tokens(session: AsyncSession) -> list[ApiToken]:
+    """Every API token (login sessions aside), oldest first; only their hashes are stored."""
+    query = select(ApiToken).where(col(ApiToken.kind) == "api").order_by(col(ApiToken.id))
+    return list((await session.exec(query)).all())
+
+
+async def revoke_token(session: AsyncSession, ref: str) -> ApiToken:
+    """Revoke an API token by id, or by name when one live token has it; revoking twice changes nothing."""
+    query = select(ApiToken).where(col(ApiToken.kind) == "api")
+    ref = ref.strip()
+    if ref.isdigit():
+        found = list((await session.exec(query.where(col(ApiToken.id) == int(ref)))).all())
+    else:
+        named = query.where(col(ApiToken.name) == ref, col(ApiToken.revoked_at).is_(None))
+        found = list((await session.exec(named)).all())
+    if not found:
+        raise NotFound(f"no API token {ref!r}: see `eventops token list`", code=ErrorCode.TOKEN_NOT_FOUND)
+    if len(found) > 1:
+        ids = ", ".join(str(t.id) for t in found)
+        raise Conflict(
+            f"{len(found)} tokens are named {ref!r} (ids {ids}): revoke one by its id",
+            code=ErrorCode.AMBIGUOUS,
+        )
+    token = found[0]
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        await session.commit()
+    return token
 
 
 async def authenticate(session: AsyncSession, raw: str, *, via_cookie: bool = False) -> Principal | None:

@@ -226,7 +226,11 @@ def _heading(attendance: BatchAttendance, summary: Summary) -> list[str]:
     ]
 
 
-def to_pdf(attendance: BatchAttendance, now: Callable[[], datetime] | None = None) -> bytes:
+def to_pdf(
+    attendance: BatchAttendance,
+    now: Callable[[], datetime] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
     """The daftar hadir (one row per record, names wrapping) then the recap per agency and unit."""
     tz = attendance.event.timezone
     summary = attendance.summary()
@@ -243,6 +247,8 @@ def to_pdf(attendance: BatchAttendance, now: Callable[[], datetime] | None = Non
                 agency = person.agency
                 pdf.group(agency or NO_AGENCY)
             pdf.row(_list_cells(number, person.name, person.nip or "-", person.unit, record, tz))
+            if progress is not None:
+                progress(number, len(rows))
         if not attendance.records:
             pdf.row(["", "Belum ada peserta di kelompok ini.", "", "", "", "", "", ""], rule=False)
         pdf.section("REKAP KEHADIRAN PER INSTANSI", RECAP_COLUMNS)

@@ -59,14 +59,21 @@ def local_iso(value: datetime | None, tz: str) -> str:
     return value.astimezone(zone(tz)).replace(microsecond=0).isoformat() if value else ""
 
 
+Progress = Callable[[int, int], None]  # (records written, records to write)
+
+
 def record_cells(
     attendance: BatchAttendance,
     when: Callable[[datetime | None], Any],
     text: Callable[[str], str] = neutralise,
+    progress: Progress | None = None,
 ) -> Iterator[list[Any]]:
     """One list of cells per record in `HEADER` order; `when` renders times, `text` the roster's texts."""
     code = text(attendance.batch.code)
-    for person, r in attendance.rows():
+    rows = attendance.rows()
+    for done, (person, r) in enumerate(rows, start=1):
+        if progress is not None:
+            progress(done, len(rows))
         yield [
             text(person.nip or ""),
             text(person.name),
@@ -85,13 +92,13 @@ def record_cells(
         ]
 
 
-def to_csv(attendance: BatchAttendance) -> bytes:
+def to_csv(attendance: BatchAttendance, progress: Progress | None = None) -> bytes:
     """The attendance CSV of the contract: UTF-8, one row per record, times in the event's zone."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
     tz = attendance.event.timezone
-    writer.writerows(record_cells(attendance, lambda value: local_iso(value, tz)))
+    writer.writerows(record_cells(attendance, lambda value: local_iso(value, tz), progress=progress))
     return out.getvalue().encode("utf-8")
 
 
@@ -115,7 +122,7 @@ def _recap_cells(sheet: Any, group: GroupSummary, label: str) -> list[Any]:
     ]
 
 
-def to_xlsx(attendance: BatchAttendance) -> bytes:
+def to_xlsx(attendance: BatchAttendance, progress: Progress | None = None) -> bytes:
     """A workbook: the records (the CSV's columns), a recap per agency and one per agency and unit."""
     tz = zone(attendance.event.timezone)
     book = Workbook(write_only=True)
@@ -129,7 +136,7 @@ def to_xlsx(attendance: BatchAttendance) -> bytes:
         # Excel has no time zones: the event's local wall time, as the CSV shows it.
         return value.astimezone(tz).replace(tzinfo=None, microsecond=0) if value else None
 
-    for cells in record_cells(attendance, local, _xlsx_text):
+    for cells in record_cells(attendance, local, _xlsx_text, progress):
         sheet.append(cells)
 
     summary = attendance.summary()
@@ -161,13 +168,13 @@ class ExportFile:
     content_type: str
 
 
-def _pdf(attendance: BatchAttendance) -> bytes:
+def _pdf(attendance: BatchAttendance, progress: Progress | None = None) -> bytes:
     from eventops.attendance.export_pdf import to_pdf  # fpdf2 and the fonts load only when a PDF is asked for
 
-    return to_pdf(attendance)
+    return to_pdf(attendance, progress=progress)
 
 
-FORMATS: dict[str, tuple[str, Callable[[BatchAttendance], bytes]]] = {
+FORMATS: dict[str, tuple[str, Callable[[BatchAttendance, Progress | None], bytes]]] = {
     "csv": ("text/csv; charset=utf-8", to_csv),
     "xlsx": (XLSX_TYPE, to_xlsx),
     "pdf": ("application/pdf", _pdf),
@@ -180,17 +187,19 @@ def file_name(attendance: BatchAttendance, fmt: str) -> str:
     return f"daftar-hadir_{attendance.event.slug}_{attendance.batch.code}_{day.isoformat()}.{fmt}"
 
 
-def render(attendance: BatchAttendance, fmt: str) -> ExportFile:
-    """The download of `attendance` in a format (csv, xlsx or pdf)."""
+def render(attendance: BatchAttendance, fmt: str, progress: Progress | None = None) -> ExportFile:
+    """The download of `attendance` in a format (csv, xlsx or pdf); `progress(done, total)` per record."""
     if fmt not in FORMATS:
         raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code=ErrorCode.BAD_FORMAT)
     content_type, write = FORMATS[fmt]
-    return ExportFile(write(attendance), file_name(attendance, fmt), content_type)
+    return ExportFile(write(attendance, progress), file_name(attendance, fmt), content_type)
 
 
-async def export_batch(session: AsyncSession, event_slug: str, code: str, fmt: str) -> ExportFile:
+async def export_batch(
+    session: AsyncSession, event_slug: str, code: str, fmt: str, progress: Progress | None = None
+) -> ExportFile:
     """Load the batch's attendance (frozen or live) and render it; rendering runs off the event loop."""
     if fmt not in FORMATS:
         raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code=ErrorCode.BAD_FORMAT)
     attendance = await batch_attendance(session, event_slug, code)
-    return await asyncio.to_thread(render, attendance, fmt)
+    return await asyncio.to_thread(render, attendance, fmt, progress)

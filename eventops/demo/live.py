@@ -282,7 +282,7 @@ def describe(run: DemoRun) -> str:
 
 def serve(settings: Settings, options: LiveOptions, say: Callable[[str], None] = print) -> int:
     """Run the live demo until interrupted (Ctrl-C or SIGTERM)."""
-    configure_logging()
+    configure_logging(settings.log_level, settings.log_format)
 
     async def main() -> None:
         stop = asyncio.Event()

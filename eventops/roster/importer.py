@@ -19,7 +19,7 @@ from eventops.timeutil import utcnow
 
 FIELDS = ("batch_id", "name", "agency", "unit", "email", "phone", "mode")
 CHUNK = 1000
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (rows stored, rows to store)
 TABLE = Participant.__table__  # type: ignore[attr-defined]
 PASS_TABLE = Pass.__table__  # type: ignore[attr-defined]
 BATCH_TABLE = Batch.__table__  # type: ignore[attr-defined]
@@ -128,12 +128,12 @@ async def _plan(
 async def _store(session: AsyncSession, event: Event, plan: _Plan, progress: Progress | None) -> None:
     """Insert new participants with a pass each, update changed ones, report progress by chunk."""
     conn = await session.connection()
-    done = 0
+    done, total = 0, len(plan.create) + len(plan.update)
     for chunk in _chunks(plan.create):
         await conn.execute(insert(TABLE), chunk)
         done += len(chunk)
         if progress:
-            progress(done)
+            progress(done, total)
     if plan.create:
         nips = [r["nip"] for r in plan.create]
         new_ids = await conn.execute(
@@ -157,7 +157,7 @@ async def _store(session: AsyncSession, event: Event, plan: _Plan, progress: Pro
         await conn.execute(statement, chunk)
         done += len(chunk)
         if progress:
-            progress(done)
+            progress(done, total)
 
 
 async def import_roster(

@@ -112,7 +112,7 @@ async def badges_pdf(
     event: Event,
     public_url: str,
     batch_code: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[bytes, int]:
     """The printable badge sheet of an event or one batch; returns the PDF and the badge count."""
     query = (

@@ -270,8 +270,8 @@ class _Sheet(FPDF):
         self.text(caption_x, qr_top + QR_MM + 1.5, QR_CAPTION)
 
 
-def render_badges_pdf(badges: Sequence[Badge], progress: Callable[[int], None] | None = None) -> bytes:
-    """An A4 PDF of the badges, 8 per page with cut lines; `progress(n_done)` is called after each badge."""
+def render_badges_pdf(badges: Sequence[Badge], progress: Callable[[int, int], None] | None = None) -> bytes:
+    """An A4 PDF of the badges, 8 per page with cut lines; `progress(done, total)` is called after each."""
     with _font_paths() as paths:
         sheet = _Sheet(paths)
         for index, badge in enumerate(badges):
@@ -282,7 +282,7 @@ def render_badges_pdf(badges: Sequence[Badge], progress: Callable[[int], None] |
             column, row = slot % COLUMNS, slot // COLUMNS
             sheet.badge(badge, MARGIN_X + column * BADGE_W, MARGIN_Y + row * BADGE_H)
             if progress is not None:
-                progress(index + 1)
+                progress(index + 1, len(badges))
         if not badges:
             sheet.add_page()
         return bytes(sheet.output())

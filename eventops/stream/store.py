@@ -19,6 +19,7 @@ from eventops.storage.models import (
     ChatMessage,
     Checkpoint,
     CheckpointSubmission,
+    Event,
     StreamState,
     ViewerSample,
 )
@@ -78,6 +79,37 @@ async def spent_today(session: AsyncSession, batch_id: int, now: datetime) -> in
     if state is None or quota_day(state.updated_at) != quota_day(now):
         return 0
     return state.quota_spent
+
+
+@dataclass(frozen=True)
+class PollerState:
+    """A batch's YouTube poller as the metrics show it."""
+
+    event: str
+    batch: str
+    running: bool
+    stop_reason: str | None
+    quota_spent: int  # units spent in the current quota day
+
+
+async def poller_states(session: AsyncSession, now: datetime) -> list[PollerState]:
+    """Every batch whose stream was ever polled: running or why it stopped, and its units spent today."""
+    query = (
+        select(Event.slug, Batch.code, StreamState)
+        .join(Batch, col(Batch.id) == StreamState.batch_id)
+        .join(Event, col(Event.id) == Batch.event_id)
+        .order_by(col(Event.slug), col(Batch.code))
+    )
+    return [
+        PollerState(
+            event=slug,
+            batch=code,
+            running=state.running,
+            stop_reason=state.stop_reason,
+            quota_spent=state.quota_spent if quota_day(state.updated_at) == quota_day(now) else 0,
+        )
+        for slug, code, state in (await session.exec(query)).all()
+    ]
 
 
 async def streams_that_day(session: AsyncSession, batch: Batch) -> int:

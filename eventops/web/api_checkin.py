@@ -13,8 +13,8 @@ from eventops.door import reports as checkin_reports
 from eventops.door import scans as checkin
 from eventops.door import scans_pg as checkin_pg
 from eventops.door import walkins as checkin_walkins
-from eventops.door.answers import ScanAnswer
-from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
+from eventops.door.answers import Method, ScanAnswer
+from eventops.keys import METRICS, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.timeutil import zone
 from eventops.web.access import requires
@@ -84,7 +84,8 @@ def _scan_input(request: web.Request, body: _ScanFields) -> checkin.ScanInput:
     )
 
 
-def _answer(answer: ScanAnswer) -> web.Response:
+def _answer(request: web.Request, answer: ScanAnswer, method: Method) -> web.Response:
+    request.app[METRICS].count_scan(answer, method.value)
     return json_response(answer.as_json())
 
 
@@ -99,7 +100,7 @@ async def scan(request: web.Request) -> web.Response:
         body.token,
         _scan_input(request, body),
     )
-    return _answer(answer)
+    return _answer(request, answer, Method.qr)
 
 
 @requires(Role.staff)
@@ -115,7 +116,7 @@ async def manual_checkin(request: web.Request) -> web.Response:
             nip=body.participant_nip,
             participant_id=body.participant_id,
         )
-    return _answer(answer)
+    return _answer(request, answer, Method.manual)
 
 
 @requires(Role.staff)
@@ -134,7 +135,7 @@ async def walk_in(request: web.Request) -> web.Response:
             _scan_input(request, body),
             request.app[SETTINGS].public_url,
         )
-    return _answer(answer)
+    return _answer(request, answer, Method.walk_in)
 
 
 def _walk_in_json(item: checkin_walkins.WalkIn, tz: str, public_url: str) -> dict[str, Any]:

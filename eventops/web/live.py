@@ -11,7 +11,7 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.keys import LIVE_HUB, SESSIONMAKER, SETTINGS
+from eventops.keys import LIVE_HUB, METRICS, SESSIONMAKER, SETTINGS
 from eventops.live import hub as live
 from eventops.storage.db import is_sqlite
 from eventops.web.access import requires
@@ -47,12 +47,17 @@ async def batch_live(request: web.Request) -> web.StreamResponse:
         headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     )
     await response.prepare(request)
-    await response.write(b"event: hello\ndata: {}\n\n")
-    with contextlib.suppress(ConnectionResetError):
-        async for change in live.stream(request.app[LIVE_HUB], batch.id):
-            if change is None:
-                await response.write(b": ping\n\n")
-            else:
-                payload = json.dumps(change.data, default=str)
-                await response.write(f"event: {change.kind}\ndata: {payload}\n\n".encode())
+    clients = request.app[METRICS].sse_clients
+    clients.inc()
+    try:
+        await response.write(b"event: hello\ndata: {}\n\n")
+        with contextlib.suppress(ConnectionResetError):
+            async for change in live.stream(request.app[LIVE_HUB], batch.id):
+                if change is None:
+                    await response.write(b": ping\n\n")
+                else:
+                    payload = json.dumps(change.data, default=str)
+                    await response.write(f"event: {change.kind}\ndata: {payload}\n\n".encode())
+    finally:
+        clients.dec()
     return response

@@ -18,6 +18,7 @@ from eventops.web import (
     dashboard,
     hadir,
     live,
+    metrics,
     pages,
     webhooks,
 )
@@ -30,6 +31,7 @@ def setup_routes(app: web.Application) -> None:
     """Register every handler on the app's router."""
     r = app.router
     r.add_get("/healthz", pages.healthz, name="healthz")
+    r.add_get("/metrics", metrics.metrics_page, name="metrics")
     r.add_get("/", pages.home, name="home")
     r.add_get("/login", pages.login_form, name="login_form")
     r.add_post("/login", pages.login, name="login")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops.keys import SETTINGS, ZOOM_INBOX
+from eventops.errors import DomainError
+from eventops.keys import METRICS, SETTINGS, ZOOM_INBOX
 from eventops.web.access import public
 from eventops.web.parse import read_body
 from eventops.web.render import json_response
@@ -15,15 +16,22 @@ from integrations.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
 @public(csrf=False)
 async def zoom_webhook(request: web.Request) -> web.Response:
     """Verify a Zoom delivery, answer URL validation, or store the event and acknowledge it (§4)."""
-    body = await read_body(request, zoom_ingest.WEBHOOK_LIMIT)
-    received = zoom_ingest.receive(
-        request.app[SETTINGS].zoom_webhook_secret,
-        request.headers.get(TIMESTAMP_HEADER),
-        request.headers.get(SIGNATURE_HEADER),
-        body,
-    )
+    deliveries = request.app[METRICS].webhooks
+    try:
+        body = await read_body(request, zoom_ingest.WEBHOOK_LIMIT)
+        received = zoom_ingest.receive(
+            request.app[SETTINGS].zoom_webhook_secret,
+            request.headers.get(TIMESTAMP_HEADER),
+            request.headers.get(SIGNATURE_HEADER),
+            body,
+        )
+    except DomainError:
+        deliveries.labels("rejected").inc()  # a bad signature, a stale timestamp, a body too large
+        raise
     if received.answer is not None:
+        deliveries.labels("url_validation").inc()
         return json_response(received.answer)
     assert received.row is not None
     await request.app[ZOOM_INBOX].store(received.row)
+    deliveries.labels("stored").inc()
     return json_response({"status": "stored"})

@@ -205,9 +205,9 @@ def test_all_badge_fields_may_be_odd() -> None:
 
 
 def test_progress_reports_every_badge_in_order() -> None:
-    seen: list[int] = []
-    render_badges_pdf([_badge(i) for i in range(11)], progress=seen.append)
-    assert seen == list(range(1, 12))
+    seen: list[tuple[int, int]] = []
+    render_badges_pdf([_badge(i) for i in range(11)], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(i, 11) for i in range(1, 12)]
 
 
 def test_clean_text_replaces_what_the_font_cannot_draw() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -13,6 +14,9 @@ from eventops.storage.db import create_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+# Two `eventops init` at once (two containers starting) must not both create the schema: on PostgreSQL the
+# second waits on this advisory lock, then finds the schema at head. The number is ours alone ("eventops").
+MIGRATION_LOCK = 0x6576656E746F7073
 
 
 def _run(connection: Connection) -> None:
@@ -23,6 +27,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
