@@ -36,12 +36,12 @@ from eventops.errors import Conflict, Invalid
 from eventops.identity.review import match_pending
 from eventops.roster.nip import normalise_nip
 from eventops.roster.passes import participant_by_nip
+from eventops.storage.chunks import execute_rows
 from eventops.storage.models import AttendanceRecordRow, AuditEntry, Batch, Event, Override
 from eventops.timeutil import utcnow
 
 RECORDS = AttendanceRecordRow.__table__  # type: ignore[attr-defined]
 BATCHES = Batch.__table__  # type: ignore[attr-defined]
-CHUNK = 2000
 REASON_MAX = 500
 
 
@@ -189,8 +189,7 @@ async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str
     attendance = await _live(session, event, batch, now)
     await conn.execute(delete(RECORDS).where(RECORDS.c.batch_id == batch.id))
     rows = [_row(batch.id, r, now) for r in attendance.records]
-    for start in range(0, len(rows), CHUNK):
-        await conn.execute(insert(RECORDS), rows[start : start + CHUNK])
+    await execute_rows(conn, insert(RECORDS), rows)
     counts = Counter(r.status for r in attendance.records)
     session.add(_audit(actor, "attendance.finalize", event, batch, batch.code, records=dict(counts)))
     await session.commit()
