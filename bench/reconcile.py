@@ -32,18 +32,17 @@ from eventops.attendance import records as attendance
 from eventops.catalog import events
 from eventops.demo.sample import make_rows
 from eventops.identity.states import ReviewState
+from eventops.storage.chunks import execute_rows
 from eventops.storage.db import create_engine, make_sessionmaker
 from eventops.storage.models import CheckIn, Checkpoint, CheckpointSubmission, OnlineSession, Participant
 
 START = datetime(2023, 8, 21, 0, 0, tzinfo=UTC)  # 08.00 WITA
 END = START + timedelta(hours=4)
-CHUNK = 5000
 SLUG = "bench"
 
 
 async def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    for at in range(0, len(rows), CHUNK):
-        await conn.execute(insert(table), rows[at : at + CHUNK])
+    await execute_rows(conn, insert(table), rows)
 
 
 def _sessions(rng: random.Random, ids: list[int], count: int) -> list[dict[str, Any]]:

@@ -36,12 +36,12 @@ from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.identity.review import match_pending
 from eventops.roster.nip import normalise_nip
 from eventops.roster.passes import participant_by_nip
+from eventops.storage.chunks import execute_rows
 from eventops.storage.models import AttendanceRecordRow, AuditEntry, Batch, Event, Override
 from eventops.timeutil import utcnow
 
 RECORDS = AttendanceRecordRow.__table__  # type: ignore[attr-defined]
 BATCHES = Batch.__table__  # type: ignore[attr-defined]
-CHUNK = 2000
 REASON_MAX = 500
 
 
@@ -165,6 +165,26 @@ def _audit(actor: str, action: str, event: Event, batch: Batch, subject: str, **
     )
 
 
+async def _lock_batch(
+    session: AsyncSession, batch: Batch, *, finalized: bool, finalized_at: datetime | None
+) -> bool:
+    """Set the batch's `finalized_at` if it is (or is not) `finalized`; False, rolled back, if not.
+
+    The conditional UPDATE is the guard of finalize, reopen and overrides: it takes the batch row's lock
+    (PostgreSQL) or the write lock (SQLite), so they run one after the other and each sees the state the
+    one before it left.
+    """
+    state = BATCHES.c.finalized_at.is_not(None) if finalized else BATCHES.c.finalized_at.is_(None)
+    conn = await session.connection()
+    result = await conn.execute(
+        update(BATCHES).where(BATCHES.c.id == batch.id, state).values(finalized_at=finalized_at)
+    )
+    if result.rowcount == 0:
+        await session.rollback()
+        return False
+    return True
+
+
 async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str) -> BatchAttendance:
     """Match what is still unmatched, then compute and store the batch's records and freeze them.
 
@@ -175,22 +195,14 @@ async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str
     if batch.finalized_at is None:
         await match_pending(session, batch, fresh_only=True)
     now = utcnow()
-    conn = await session.connection()
-    # The conditional UPDATE is the guard: it locks the batch row, so two finalizes (or a finalize and an
-    # override, which locks the same row) run one after the other, and only one finalize wins.
-    claimed = await conn.execute(
-        update(BATCHES)
-        .where(BATCHES.c.id == batch.id, BATCHES.c.finalized_at.is_(None))
-        .values(finalized_at=now)
-    )
-    if claimed.rowcount == 0:
-        await session.rollback()
+    # Two finalizes run one after the other on the batch row's lock, and only one wins.
+    if not await _lock_batch(session, batch, finalized=False, finalized_at=now):
         raise Conflict(f"batch {code!r} is finalized already", code=ErrorCode.ALREADY_FINALIZED)
     attendance = await _live(session, event, batch, now)
+    conn = await session.connection()
     await conn.execute(delete(RECORDS).where(RECORDS.c.batch_id == batch.id))
     rows = [_row(batch.id, r, now) for r in attendance.records]
-    for start in range(0, len(rows), CHUNK):
-        await conn.execute(insert(RECORDS), rows[start : start + CHUNK])
+    await execute_rows(conn, insert(RECORDS), rows)
     counts = Counter(r.status for r in attendance.records)
     session.add(_audit(actor, "attendance.finalize", event, batch, batch.code, records=dict(counts)))
     await session.commit()
@@ -217,14 +229,7 @@ async def reopen(
     """Unfreeze a finalized batch (its records stay until the next finalize); audited with the reason."""
     reason = _reason(reason)
     event, batch = await events.event_and_batch(session, event_slug, code)
-    conn = await session.connection()
-    reopened = await conn.execute(
-        update(BATCHES)
-        .where(BATCHES.c.id == batch.id, BATCHES.c.finalized_at.is_not(None))
-        .values(finalized_at=None)
-    )
-    if reopened.rowcount == 0:
-        await session.rollback()
+    if not await _lock_batch(session, batch, finalized=True, finalized_at=None):
         raise Conflict(f"batch {code!r} is not finalized", code=ErrorCode.NOT_FINALIZED)
     session.add(_audit(actor, "attendance.reopen", event, batch, batch.code, reason=reason))
     await session.commit()
@@ -232,12 +237,16 @@ async def reopen(
     return event, batch
 
 
+def _one_of(values: tuple[str, ...]) -> str:
+    return f"{', '.join(values[:-1])} or {values[-1]}"
+
+
 def _check_override(status: str, mode: str | None) -> None:
     problems = []
     if status not in STATUSES:
-        problems.append({"field": "status", "message": "present, partial or absent"})
+        problems.append({"field": "status", "message": _one_of(STATUSES)})
     if mode is not None and mode not in MODES:
-        problems.append({"field": "mode", "message": "offline, zoom, youtube or form"})
+        problems.append({"field": "mode", "message": _one_of(MODES)})
     if status == "absent" and mode is not None:
         problems.append({"field": "mode", "message": "an absent record has no mode"})
     if status in ("present", "partial") and mode is None:
@@ -251,8 +260,8 @@ async def add_override(
     event_slug: str,
     code: str,
     nip: str,
-    status: str,
-    mode: str | None,
+    status: Status,
+    mode: Mode | None,
     reason: str,
     actor: str,
 ) -> OverrideResult:
@@ -261,22 +270,15 @@ async def add_override(
     reason = _reason(reason)
     event, batch = await events.event_and_batch(session, event_slug, code)
     assert batch.id is not None
-    conn = await session.connection()
-    # A no-op write on the batch row, only while it is not finalized: it takes the row lock (PostgreSQL) or
-    # the write lock (SQLite) that finalize's own UPDATE takes, so a finalize running now either sees this
+    # A no-op write on the batch row takes the lock finalize takes: a finalize running now either sees this
     # override in its records or has frozen them first and this one is refused.
-    still_open = await conn.execute(
-        update(BATCHES)
-        .where(BATCHES.c.id == batch.id, BATCHES.c.finalized_at.is_(None))
-        .values(finalized_at=None)
-    )
-    if still_open.rowcount == 0:
-        await session.rollback()
+    if not await _lock_batch(session, batch, finalized=False, finalized_at=None):
         raise Conflict(
             f"batch {code!r} is finalized: reopen it before changing records", code=ErrorCode.BATCH_FINALIZED
         )
     person = await participant_by_nip(session, event, normalise_nip(nip))
     assert person.id is not None
+    conn = await session.connection()
     checked_in_here = exists().where(CHECKINS.c.batch_id == batch.id, CHECKINS.c.participant_id == person.id)
     if person.batch_id != batch.id and not (await conn.execute(select(checked_in_here))).scalar():
         raise Invalid(

@@ -31,7 +31,7 @@ import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from eventops.intervals import Interval, clip, overlaps, total_duration, union
 
@@ -43,8 +43,9 @@ Flag = Literal["wrong_batch", "venue_and_online", "shared_identity", "manual"]
 ParticipantId = int | str
 BatchId = int | str
 
-STATUSES: tuple[Status, ...] = ("present", "partial", "absent")
-MODES: tuple[Mode, ...] = ("offline", "zoom", "youtube", "form")
+# The values of each type, in the order above: what an override may set, what a recap counts.
+STATUSES: tuple[Status, ...] = get_args(Status)
+MODES: tuple[Mode, ...] = get_args(Mode)
 SOURCES: tuple[Source, ...] = MODES
 FLAGS: tuple[Flag, ...] = ("wrong_batch", "venue_and_online", "shared_identity", "manual")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.identity.states import ReviewState
 from eventops.roster.nip import parse_nip
+from eventops.storage.chunks import select_in
 from eventops.storage.models import Batch, Participant
 
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
-CHUNK = 500
 # 18 digits standing alone, optionally grouped by spaces, dots or dashes as people type them.
 _NIP_RUN = re.compile(r"(?<![\d])(\d(?:[ .\-]?\d){17})(?![\d])")
 
@@ -71,18 +71,9 @@ def match_columns(match: Match | None) -> dict[str, Any]:
     }
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
-    for start in range(0, len(values), CHUNK):
-        yield list(values[start : start + CHUNK])
-
-
 async def _lookup(session: AsyncSession, query: Any, name: str, values: set[str]) -> list[Any]:
     """Rows of `query` for every chunk of `values` bound to the expanding parameter `name`."""
-    conn = await session.connection()
-    rows: list[Any] = []
-    for chunk in _chunks(sorted(values)):
-        rows.extend((await conn.execute(query, {name: chunk})).all())
-    return rows
+    return await select_in(await session.connection(), query, name, sorted(values))
 
 
 def _unique(found: dict[Any, set[int]], key: Any) -> int | None:

@@ -22,13 +22,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.identity.matching import Connection, MatchResult, RosterEntry, RosterIndex
 from eventops.identity.states import ReviewState
 from eventops.live import hub as live
+from eventops.storage.chunks import execute_rows
 from eventops.storage.models import Alias, Batch, OnlineSession, Participant
 from eventops.timeutil import utcnow
 
 SESSIONS = OnlineSession.__table__  # type: ignore[attr-defined]
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 ALIASES = Alias.__table__  # type: ignore[attr-defined]
-CHUNK = 2000
 # Roster indexes kept per process: a 5,000-name roster takes seconds to prepare, a 50,000-name one ~100 MB.
 INDEXES_KEPT = 2
 
@@ -166,9 +166,7 @@ _VERDICT = (
 
 
 async def _write(session: AsyncSession, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
-    conn = await session.connection()
-    for start in range(0, len(rows), CHUNK):
-        await conn.execute(statement, list(rows[start : start + CHUNK]))
+    await execute_rows(await session.connection(), statement, rows)
 
 
 async def match_pending(

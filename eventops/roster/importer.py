@@ -14,11 +14,11 @@ from eventops.roster.issues import IssueCode
 from eventops.roster.passes import new_token
 from eventops.roster.reading import RowIssue
 from eventops.roster.validation import ParsedRoster, RosterRow, parse_roster
+from eventops.storage.chunks import execute_rows, row_chunks, select_in
 from eventops.storage.models import Batch, Event, Participant, Pass
 from eventops.timeutil import utcnow
 
 FIELDS = ("batch_id", "name", "agency", "unit", "email", "phone", "mode")
-CHUNK = 1000
 Progress = Callable[[int, int], None]  # (rows stored, rows to store)
 TABLE = Participant.__table__  # type: ignore[attr-defined]
 PASS_TABLE = Pass.__table__  # type: ignore[attr-defined]
@@ -48,10 +48,6 @@ class ImportResult:
 
 def _issue_json(issue: RowIssue) -> dict[str, Any]:
     return {"row": issue.row, "column": issue.column, "code": issue.code, "message": issue.message}
-
-
-def _chunks(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 async def _batch_ids(session: AsyncSession, event: Event) -> dict[str, int]:
@@ -129,32 +125,26 @@ async def _store(session: AsyncSession, event: Event, plan: _Plan, progress: Pro
     """Insert new participants with a pass each, update changed ones, report progress by chunk."""
     conn = await session.connection()
     done, total = 0, len(plan.create) + len(plan.update)
-    for chunk in _chunks(plan.create):
-        await conn.execute(insert(TABLE), chunk)
+    for chunk in row_chunks(plan.create):
+        await conn.execute(insert(TABLE), list(chunk))
         done += len(chunk)
         if progress:
             progress(done, total)
     if plan.create:
-        nips = [r["nip"] for r in plan.create]
-        new_ids = await conn.execute(
-            select(TABLE.c.id).where(
-                TABLE.c.event_id == event.id, TABLE.c.nip.in_(bindparam("nips", expanding=True))
-            ),
-            {"nips": nips},
+        query = select(TABLE.c.id).where(
+            TABLE.c.event_id == event.id, TABLE.c.nip.in_(bindparam("nips", expanding=True))
         )
+        new_ids = await select_in(conn, query, "nips", [r["nip"] for r in plan.create])
         now = utcnow()
-        passes = [
-            {"participant_id": pid, "token": new_token(), "issued_at": now} for pid in new_ids.scalars()
-        ]
-        for chunk in _chunks(passes):
-            await conn.execute(insert(PASS_TABLE), chunk)
+        passes = [{"participant_id": pid, "token": new_token(), "issued_at": now} for (pid,) in new_ids]
+        await execute_rows(conn, insert(PASS_TABLE), passes)
     statement = (
         update(TABLE)
         .where(TABLE.c.id == bindparam("_id"))
         .values({f: bindparam(f) for f in (*FIELDS, "updated_at")})
     )
-    for chunk in _chunks(plan.update):
-        await conn.execute(statement, chunk)
+    for chunk in row_chunks(plan.update):
+        await conn.execute(statement, list(chunk))
         done += len(chunk)
         if progress:
             progress(done, total)

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.live import hub as live
 from eventops.roster.nip import mask_nip, parse_nip
+from eventops.storage.chunks import row_chunks
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch, ChatMessage, Checkpoint, CheckpointSubmission, Participant
 from eventops.stream.chat_codes import read_answer
@@ -24,7 +25,6 @@ from eventops.timeutil import to_utc
 CODE_RE = re.compile(r"^[A-Z0-9]{2,32}$")
 SUBMISSIONS = CheckpointSubmission.__table__  # type: ignore[attr-defined]
 CHAT_TABLE = ChatMessage.__table__  # type: ignore[attr-defined]
-CHUNK = 500
 
 # Stable answers of a form submission (the page and the tests branch on these, never on wording).
 RECORDED = "recorded"
@@ -112,10 +112,10 @@ async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     """Insert submissions, skipping (checkpoint, participant) pairs already stored; the number inserted."""
     conn = await session.connection()
     inserted = 0
-    for i in range(0, len(rows), CHUNK):
+    for chunk in row_chunks(rows):
         statement = (
             upsert(conn.dialect.name, SUBMISSIONS)
-            .values(rows[i : i + CHUNK])
+            .values(list(chunk))
             .on_conflict_do_nothing(index_elements=["checkpoint_id", "participant_id"])
             .returning(SUBMISSIONS.c.id)
         )

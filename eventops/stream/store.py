@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.live import hub as live
+from eventops.storage.chunks import row_chunks
 from eventops.storage.db import upsert
 from eventops.storage.models import (
     Batch,
@@ -30,7 +31,6 @@ from integrations.youtube.models import MESSAGE_DELETED, TEXT_MESSAGE
 CHAT = ChatMessage.__table__  # type: ignore[attr-defined]
 STATE = StreamState.__table__  # type: ignore[attr-defined]
 SAMPLES = ViewerSample.__table__  # type: ignore[attr-defined]
-CHUNK = 500
 # The daily quota resets at midnight Pacific time (fact sheet §2), so "today" for spending is a Pacific day.
 QUOTA_ZONE = ZoneInfo("America/Los_Angeles")
 
@@ -161,10 +161,10 @@ async def store_chat(
     conn = await session.connection()
     rows = list({m.id: _row(batch.id, m, now) for m in messages}.values())
     new_ids: set[str] = set()
-    for i in range(0, len(rows), CHUNK):
+    for chunk in row_chunks(rows):
         statement = (
             upsert(conn.dialect.name, CHAT)
-            .values(rows[i : i + CHUNK])
+            .values(list(chunk))
             .on_conflict_do_nothing(index_elements=["message_id"])
             .returning(CHAT.c.message_id)
         )

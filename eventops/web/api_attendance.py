@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +13,7 @@ from eventops.attendance import records as attendance
 from eventops.attendance.facts import Person
 from eventops.attendance.recap import GroupSummary, Summary
 from eventops.attendance.records import BatchAttendance
-from eventops.attendance.rules import AttendanceRecord
+from eventops.attendance.rules import AttendanceRecord, Mode, Status
 from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.storage.models import Batch, Event
 from eventops.web.access import Handler, requires
@@ -33,8 +33,8 @@ class OverrideIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     participant_nip: str = Field(min_length=1, max_length=40)
-    status: Literal["present", "partial", "absent"]
-    mode: Literal["offline", "zoom", "youtube", "form"] | None = None
+    status: Status
+    mode: Mode | None = None
     reason: str = Field(min_length=1, max_length=500)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.errors import BadRequest, Conflict, ErrorCode, Unauthorized
+from eventops.storage.chunks import select_in
 from eventops.storage.db import upsert
 from eventops.timeutil import utcnow
 from eventops.zoom.sessions import (
@@ -124,13 +125,8 @@ async def _completed_waits(session: AsyncSession, keys: set[str]) -> list[tuple[
     query = select(c.id, c.body).where(
         c.connection_key.in_(bindparam("keys", expanding=True)), c.error == WAITING, c.processed_at.is_(None)
     )
-    conn = await session.connection()
-    found: list[tuple[int, str]] = []
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), ROUND):
-        rows = await conn.execute(query, {"keys": ordered[start : start + ROUND]})
-        found.extend((row_id, body) for row_id, body in rows.all())
-    return found
+    rows = await select_in(await session.connection(), query, "keys", sorted(keys))
+    return [(row_id, body) for row_id, body in rows]
 
 
 def _parse(rows: list[tuple[int, str]], errors: dict[int, str]) -> list[EventItem]:

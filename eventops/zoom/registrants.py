@@ -18,12 +18,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.errors import Conflict, ErrorCode
+from eventops.storage.chunks import chunked
 from eventops.storage.models import Batch, Participant
 from eventops.timeutil import utcnow
 from integrations.zoom import Kind, NewRegistrant, RegistrationFailure, ZoomClient
 from integrations.zoom.client import REGISTRANT_CAP
 
-CHUNK = 100
+# Registrants sent to Zoom between two commits: each is an API call, and a failure keeps what came before.
+PER_COMMIT = 100
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 BATCHES = Batch.__table__  # type: ignore[attr-defined]
 SHOWN_FAILURES = 50
@@ -116,8 +118,9 @@ async def push_registrants(session: AsyncSession, client: ZoomClient, batch: Bat
             zoom_join_url=bindparam("join_url"),
         )
     )
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start : start + CHUNK]
+    sent = 0
+    for chunk in chunked(todo, PER_COMMIT):
+        sent += len(chunk)
         by_email = {_email(p): p for p in chunk}
         people_in = [NewRegistrant(email=(p.email or "").strip(), first_name=p.name[:64]) for p in chunk]
         outcome = await client.add_registrants(meeting_id, kind, people_in)
@@ -138,7 +141,7 @@ async def push_registrants(session: AsyncSession, client: ZoomClient, batch: Bat
         result.failures.extend(_failure(by_email[f.person.email.lower()], f) for f in outcome.failed)
         if outcome.failed and (not outcome.registered or any(not f.attempted for f in outcome.failed)):
             # An error that hits everyone (capacity, credentials, daily limit): do not try the rest.
-            rest = len(todo) - start - len(chunk)
+            rest = len(todo) - sent
             result.failed += rest
             if rest:
                 result.failures.append({"message": f"{rest} not tried after: {outcome.failed[0].message}"})

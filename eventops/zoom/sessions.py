@@ -30,6 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.identity.exact import Identity, identify, match_columns
 from eventops.identity.states import ReviewState
 from eventops.live import hub as live
+from eventops.storage.chunks import select_in
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch, OnlineSession, ZoomEvent
 from eventops.timeutil import utcnow
@@ -236,11 +237,8 @@ async def _close_left(session: AsyncSession, lefts: list[EventItem], outcome: Ou
     )
     conn = await session.connection()
     known: dict[tuple[int, str], list[tuple[int, datetime]]] = defaultdict(list)
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), 500):
-        found = await conn.execute(query, {"keys": ordered[start : start + 500]})
-        for sid, batch_id, key, joined in found.all():
-            known[(batch_id, key)].append((sid, joined))
+    for sid, batch_id, key, joined in await select_in(conn, query, "keys", sorted(keys)):
+        known[(batch_id, key)].append((sid, joined))
     now, updates = utcnow(), []
     for item in lefts:
         person, meeting = item.event.participant, item.event.meeting

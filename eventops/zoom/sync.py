@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode, RateLimited
 from eventops.identity.exact import Identity, identify, match_columns
 from eventops.identity.states import ReviewState
+from eventops.storage.chunks import execute_rows
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
 from eventops.timeutil import utcnow
@@ -39,7 +40,6 @@ from integrations.zoom import (
 )
 
 TOLERANCE = timedelta(minutes=2)
-CHUNK = 1000
 Progress = Callable[[str], None]
 _COMPARED = ("connection_key", "joined_at", "left_at", "display_name", "email", "registrant_id")
 _MATCH = ("participant_id", "match_method", "match_score", "review_state")
@@ -205,8 +205,7 @@ async def _apply(
     conn = await session.connection()
     # DO NOTHING: the webhook worker may store the same connection at this very moment (it then counts once).
     insert_new = upsert(conn.dialect.name, SESSIONS).on_conflict_do_nothing()
-    for start in range(0, len(creates), CHUNK):
-        await conn.execute(insert_new, creates[start : start + CHUNK])
+    await execute_rows(conn, insert_new, creates)
     if updates:
         c = SESSIONS.c
         statement = (
@@ -220,8 +219,7 @@ async def _apply(
                 }
             )
         )
-        for start in range(0, len(updates), CHUNK):
-            await conn.execute(statement, updates[start : start + CHUNK])
+        await execute_rows(conn, statement, updates)
     return len(creates), len(updates)
 
 

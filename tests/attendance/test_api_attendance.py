@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections import Counter
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from eventops.attendance.rules import MODES, STATUSES
 from tests.helpers import AttendanceWorld, bearer, checkin, db_session, seed_attendance, wita
 
 BATCH = "/api/v1/events/bali-2023/batches/K1"
@@ -64,6 +66,22 @@ async def test_override_with_a_reason_shows_as_manual(
     assert (record["status"], record["mode"], record["flags"]) == ("present", "form", ["manual"])
     assert record["computed_status"] == "absent"
     assert record["override"]["by"] == "test-organiser" and record["override"]["reason"] == "absen manual"
+
+
+async def test_the_api_takes_every_status_and_mode_the_service_declares(
+    client: TestClient, tokens: dict[str, str], world: AttendanceWorld
+) -> None:
+    for status, mode in itertools.product(STATUSES, (*MODES, None)):
+        code, body = await _override(
+            client, tokens["organiser"], world.nips["absent"], status=status, mode=mode
+        )
+        if (status == "absent") == (mode is None):
+            assert code == 201, (status, mode, body)
+            assert (body["record"]["status"], body["record"]["mode"]) == (status, mode)
+        else:
+            assert code == 422 and [e["field"] for e in body["errors"]] == ["mode"], (status, mode, body)
+    code, body = await _override(client, tokens["organiser"], world.nips["absent"], status="late", mode=None)
+    assert code == 422 and body["error"] == "invalid"
 
 
 async def test_finalize_freezes_until_reopened(
