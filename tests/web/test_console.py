@@ -314,3 +314,17 @@ async def test_the_home_page_links_the_console_for_organisers(
     await log_in(client, db_url, Role.staff)
     html = await (await client.get("/")).text()
     assert 'href="/events/new"' not in html and f'href="/events/{two_batches}"' not in html
+
+
+async def test_a_finalized_batch_is_not_edited(
+    organiser: TestClient, two_batches: str, tokens: dict[str, str]
+) -> None:
+    resp = await organiser.post(
+        f"/api/v1/events/{two_batches}/batches/K1/finalize", headers=bearer(tokens["organiser"])
+    )
+    assert resp.status == 200, await resp.text()
+    edited = {**BATCH_FORM, "editing": "K1", "name": "Berubah"}
+    resp = await post_form(organiser, f"/events/{two_batches}/batches", edited)
+    assert resp.status == 409 and value_of(await resp.text(), "name") == "Berubah"
+    [k1, _] = await batches_json(organiser, two_batches, tokens["organiser"])
+    assert k1["name"] == "Kelompok K1"
