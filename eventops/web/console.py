@@ -18,7 +18,7 @@ from eventops.attendance import exports
 from eventops.attendance.event_recap import event_recap
 from eventops.catalog import events
 from eventops.errors import DomainError, ErrorCode, Invalid
-from eventops.keys import SESSIONMAKER
+from eventops.keys import SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.roster import participants
 from eventops.storage.models import Batch, Event
@@ -255,6 +255,10 @@ async def roster_preview(request: web.Request) -> web.Response:
     if not isinstance(upload, web.FileField):
         return _roster_page(request, event, status=400, message="Pilih berkas · choose a file")
     data = upload.file.read()
+    limit = request.app[SETTINGS].max_upload_bytes
+    if len(data) > limit:
+        message = f"Berkas lebih dari {limit} bita · the file is larger than {limit} bytes"
+        return _roster_page(request, event, status=413, message=message)
     if not data:
         return _roster_page(request, event, status=400, message="Berkas kosong · the file is empty")
     filename = (upload.filename or "")[:200]

@@ -204,7 +204,7 @@ def upload(data: bytes, filename: str = "peserta.csv") -> FormData:
     """A multipart roster upload with the CSRF field."""
     form = FormData()
     form.add_field("csrf", CSRF)
-    form.add_field("file", data, filename=filename, content_type="text/csv")
+    form.add_field("file", io.BytesIO(data), filename=filename, content_type="text/csv")
     return form
 
 
@@ -275,6 +275,8 @@ async def test_a_roster_form_without_a_file_or_csrf_is_refused(
     form = FormData()
     form.add_field("file", to_csv(make_rows(2)), filename="p.csv")
     assert (await organiser.post(f"/events/{two_batches}/roster", data=form)).status == 403
+    too_big = b"nip,name\n" + b"x" * 2_000_000  # the test settings take 2,000,000 bytes
+    assert (await organiser.post(f"/events/{two_batches}/roster", data=upload(too_big))).status == 413
     assert await stored(db_url, Participant) == []
 
 
