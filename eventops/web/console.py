@@ -7,23 +7,21 @@ same services, and a service's error is shown on the form with the typed values 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
 from eventops.accounts.auth import Role
 from eventops.attendance import exports
 from eventops.attendance.event_recap import event_recap
 from eventops.catalog import events
-from eventops.errors import DomainError, ErrorCode, Invalid
-from eventops.keys import SESSIONMAKER, SETTINGS
-from eventops.roster import importer as roster
+from eventops.errors import DomainError, ErrorCode
+from eventops.keys import SESSIONMAKER
 from eventops.roster import participants
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import zone
-from eventops.web import uploads
 from eventops.web.access import requires
 from eventops.web.api_events import BatchIn, EventIn, batch_input
 from eventops.web.errors import status_of
@@ -43,10 +41,10 @@ BATCH_FIELDS = (
     "rules.online_min_minutes",
     "rules.min_checkpoints",
 )
-Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
 
 
-def _text(form: Form, name: str) -> str:
+def text_field(form: Mapping[str, object], name: str) -> str:
+    """A form's text field, stripped; empty when it is missing or a file."""
     value = form.get(name, "")
     return value.strip() if isinstance(value, str) else ""
 
@@ -76,7 +74,7 @@ async def new_event_form(request: web.Request) -> web.Response:
 async def create_event(request: web.Request) -> web.StreamResponse:
     """POST /events/new: create the event and land on its page."""
     form = await request.post()
-    values = {name: _text(form, name) for name in ("slug", "name", "timezone")}
+    values = {name: text_field(form, name) for name in ("slug", "name", "timezone")}
     try:
         body = validate(EventIn, dict(values))
         async with request.app[SESSIONMAKER]() as session:
@@ -180,8 +178,8 @@ async def save_batch(request: web.Request) -> web.StreamResponse:
     """POST /events/{event}/batches: add a batch, or change the one named in `editing`."""
     slug = request.match_info["event"]
     form = await request.post()
-    values = {name: _text(form, name) for name in BATCH_FIELDS}
-    editing = _text(form, "editing")
+    values = {name: text_field(form, name) for name in BATCH_FIELDS}
+    editing = text_field(form, "editing")
     try:
         async with request.app[SESSIONMAKER]() as session:
             event = await events.get_event(session, slug)
@@ -205,88 +203,6 @@ async def save_batch(request: web.Request) -> web.StreamResponse:
             problems=_problems(exc),
         )
     raise web.HTTPSeeOther(location=str(request.app.router["console_event"].url_for(event=slug)))
-
-
-# --- the roster -----------------------------------------------------------------------------------------
-
-
-def _roster_page(request: web.Request, event: Event, status: int = 200, **context: Any) -> web.Response:
-    page: dict[str, Any] = {
-        "message": "",
-        "issues": [],
-        "preview": None,
-        "done": None,
-        "upload_id": "",
-        "filename": "",
-    }
-    page.update(context)
-    return render(request, "console/roster.html", status=status, event=event, **page)
-
-
-@requires(Role.organiser, page=True)
-async def roster_form(request: web.Request) -> web.Response:
-    """GET /events/{event}/roster: the upload form."""
-    async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-    return _roster_page(request, event)
-
-
-async def _dry_or_real(
-    request: web.Request, event: Event, data: bytes, filename: str, *, dry_run: bool
-) -> roster.ImportResult | web.Response:
-    """The import's result, or the page listing every problem (nothing stored)."""
-    try:
-        async with request.app[SESSIONMAKER]() as session:
-            return await roster.import_roster(
-                session, event, data, filename=filename or None, dry_run=dry_run
-            )
-    except Invalid as exc:
-        issues = [d for d in exc.details if isinstance(d, dict) and "row" in d]
-        return _roster_page(request, event, status=422, message=exc.message, issues=issues)
-
-
-@requires(Role.organiser, page=True)
-async def roster_preview(request: web.Request) -> web.Response:
-    """POST /events/{event}/roster: check the uploaded file (nothing stored) and keep it for the import."""
-    form = await request.post()
-    async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-    upload = form.get("file")
-    if not isinstance(upload, web.FileField):
-        return _roster_page(request, event, status=400, message="Pilih berkas · choose a file")
-    data = upload.file.read()
-    limit = request.app[SETTINGS].max_upload_bytes
-    if len(data) > limit:
-        message = f"Berkas lebih dari {limit} bita · the file is larger than {limit} bytes"
-        return _roster_page(request, event, status=413, message=message)
-    if not data:
-        return _roster_page(request, event, status=400, message="Berkas kosong · the file is empty")
-    filename = (upload.filename or "")[:200]
-    result = await _dry_or_real(request, event, data, filename, dry_run=True)
-    if isinstance(result, web.Response):
-        return result
-    assert event.id is not None
-    upload_id = uploads.keep(event.id, data)
-    return _roster_page(request, event, preview=result, upload_id=upload_id, filename=filename)
-
-
-@requires(Role.organiser, page=True)
-async def roster_import(request: web.Request) -> web.Response:
-    """POST /events/{event}/roster/import: import the file the preview kept (checked again; all or none)."""
-    form = await request.post()
-    upload_id, filename = _text(form, "upload_id"), _text(form, "filename")[:200]
-    async with request.app[SESSIONMAKER]() as session:
-        event = await events.get_event(session, request.match_info["event"])
-    assert event.id is not None
-    data = uploads.take(event.id, upload_id)
-    if data is None:
-        message = "Berkas sudah kedaluwarsa; unggah lagi · the upload has expired; upload it again"
-        return _roster_page(request, event, status=410, message=message)
-    result = await _dry_or_real(request, event, data, filename, dry_run=False)
-    if isinstance(result, web.Response):
-        return result
-    uploads.forget(event.id, upload_id)
-    return _roster_page(request, event, done=result)
 
 
 # --- the recap ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from eventops.web import (
     api_stream,
     api_zoom,
     console,
+    console_roster,
     dashboard,
     hadir,
     live,
@@ -55,9 +56,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/events/new", console.create_event, name="console_create_event")
     r.add_get(CONSOLE, console.event_page, name="console_event")
     r.add_post(CONSOLE + "/batches", console.save_batch, name="console_save_batch")
-    r.add_get(CONSOLE + "/roster", console.roster_form, name="console_roster")
-    r.add_post(CONSOLE + "/roster", console.roster_preview, name="console_roster_preview")
-    r.add_post(CONSOLE + "/roster/import", console.roster_import, name="console_roster_import")
+    r.add_get(CONSOLE + "/roster", console_roster.roster_form, name="console_roster")
+    r.add_post(CONSOLE + "/roster", console_roster.roster_preview, name="console_roster_preview")
+    r.add_post(CONSOLE + "/roster/import", console_roster.roster_import, name="console_roster_import")
     r.add_get(CONSOLE + "/recap", console.recap_page, name="console_recap")
     r.add_get(CONSOLE + "/recap.xlsx", console.recap_xlsx, name="console_recap_xlsx")
 
