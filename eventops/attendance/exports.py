@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from eventops.attendance.event_recap import EventRecap
 from eventops.attendance.recap import NO_AGENCY, NO_UNIT, GroupSummary
 from eventops.attendance.records import BatchAttendance, batch_attendance
 from eventops.errors import BadRequest, ErrorCode
@@ -203,3 +204,31 @@ async def export_batch(
         raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code=ErrorCode.BAD_FORMAT)
     attendance = await batch_attendance(session, event_slug, code)
     return await asyncio.to_thread(render, attendance, fmt, progress)
+
+
+def event_recap_xlsx(recap: EventRecap) -> bytes:
+    """The event recap as a workbook: per agency across all batches, then per batch and agency."""
+    book = Workbook(write_only=True)
+    by_agency = book.create_sheet("Rekap Acara")
+    by_agency.column_dimensions["A"].width = 40
+    by_agency.append(list(RECAP_HEADER))
+    for group in recap.overall.by_agency:
+        by_agency.append(_recap_cells(by_agency, group, group.agency or NO_AGENCY))
+    by_agency.append(_recap_cells(by_agency, recap.overall.overall, "Jumlah / Total"))
+
+    by_batch = book.create_sheet("Rekap Kelompok")
+    by_batch.column_dimensions["B"].width = 40
+    by_batch.append(["Kelompok / Batch", *RECAP_HEADER])
+    for attendance, summary in recap.batches:
+        code = _xlsx_text(attendance.batch.code)
+        for group in summary.by_agency:
+            by_batch.append([code, *_recap_cells(by_batch, group, group.agency or NO_AGENCY)])
+        by_batch.append([code, *_recap_cells(by_batch, summary.overall, "Jumlah / Total")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def event_recap_file_name(recap: EventRecap) -> str:
+    """`rekap_bali-2023.xlsx`: the slug is ASCII by construction."""
+    return f"rekap_{recap.event.slug}.xlsx"

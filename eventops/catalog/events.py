@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -123,6 +123,31 @@ async def create_batch(session: AsyncSession, event: Event, data: BatchInput) ->
         raise Conflict(
             f"batch {data.code!r} exists already in this event", code=ErrorCode.BATCH_EXISTS
         ) from None
+    return batch
+
+
+async def update_batch(session: AsyncSession, event: Event, code: str, data: BatchInput) -> Batch:
+    """Change a batch's fields (its code stays); Invalid for bad fields, Conflict once it is finalized."""
+    batch = await get_batch(session, event, code)
+    problems = _validate_batch(replace(data, code=batch.code))
+    if problems:
+        raise Invalid("the batch is not valid", details=problems)
+    if batch.finalized_at is not None:
+        raise Conflict(
+            f"batch {code!r} is finalized: reopen it before changing it", code=ErrorCode.BATCH_FINALIZED
+        )
+    batch.name = data.name.strip()
+    batch.starts_at = to_utc(data.starts_at)
+    batch.ends_at = to_utc(data.ends_at)
+    batch.venue = data.venue.strip()
+    batch.zoom_meeting_id = (data.zoom_meeting_id or "").replace(" ", "") or None
+    batch.zoom_kind = data.zoom_kind
+    batch.youtube_video_id = data.youtube_video_id or None
+    batch.online_min_minutes = data.online_min_minutes
+    batch.min_checkpoints = data.min_checkpoints
+    session.add(batch)
+    await session.commit()
+    await session.refresh(batch)
     return batch
 
 

@@ -17,6 +17,16 @@ FUZZY_CUTOFF = 72
 FUZZY_MIN_LETTERS = 3
 
 
+async def count_by_batch(session: AsyncSession, event: Event) -> dict[int, int]:
+    """The number of roster participants (walk-ins aside) of each batch of the event, by batch id."""
+    query = (
+        select(Participant.batch_id, func.count())
+        .where(Participant.event_id == event.id, col(Participant.walk_in).is_(False))
+        .group_by(col(Participant.batch_id))
+    )
+    return {batch_id: count for batch_id, count in (await session.exec(query)).all()}
+
+
 async def search(
     session: AsyncSession,
     event: Event,

@@ -50,6 +50,22 @@ class BatchIn(BaseModel):
     rules: RulesIn = Field(default_factory=RulesIn)
 
 
+def batch_input(body: BatchIn) -> events.BatchInput:
+    """The service's input from a parsed body (the JSON API's or the console form's)."""
+    return events.BatchInput(
+        code=body.code,
+        name=body.name,
+        starts_at=body.starts_at,
+        ends_at=body.ends_at,
+        venue=body.venue,
+        zoom_meeting_id=body.zoom_meeting_id,
+        zoom_kind=body.zoom_kind,
+        youtube_video_id=body.youtube_video_id,
+        online_min_minutes=body.rules.online_min_minutes,
+        min_checkpoints=body.rules.min_checkpoints,
+    )
+
+
 def event_json(event: Event) -> dict[str, Any]:
     """An event as the API shows it."""
     return {
@@ -115,19 +131,7 @@ async def show_event(request: web.Request) -> web.Response:
 @requires(Role.organiser)
 async def create_batch(request: web.Request) -> web.Response:
     """Create a batch in an event."""
-    body = await json_model(request, BatchIn)
-    data = events.BatchInput(
-        code=body.code,
-        name=body.name,
-        starts_at=body.starts_at,
-        ends_at=body.ends_at,
-        venue=body.venue,
-        zoom_meeting_id=body.zoom_meeting_id,
-        zoom_kind=body.zoom_kind,
-        youtube_video_id=body.youtube_video_id,
-        online_min_minutes=body.rules.online_min_minutes,
-        min_checkpoints=body.rules.min_checkpoints,
-    )
+    data = batch_input(await json_model(request, BatchIn))
     async with request.app[SESSIONMAKER]() as session:
         event = await events.get_event(session, request.match_info["event"])
         batch = await events.create_batch(session, event, data)

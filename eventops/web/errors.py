@@ -55,8 +55,13 @@ def _is_page(request: web.Request) -> bool:
     return access is not None and access.page
 
 
+def status_of(exc: errors.DomainError) -> int:
+    """The HTTP status of a domain error."""
+    return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+
+
 def _domain_response(request: web.Request, exc: errors.DomainError) -> web.StreamResponse:
-    status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+    status = status_of(exc)
     if _is_page(request):
         if status == 401:
             raise web.HTTPSeeOther(location=f"/login?next={request.rel_url.path}")

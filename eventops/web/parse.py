@@ -41,6 +41,11 @@ async def json_model(request: web.Request, model: type[M], limit: int = JSON_LIM
         raise BadRequest("the body is not valid JSON", code=ErrorCode.BAD_JSON) from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object", code=ErrorCode.BAD_JSON)
+    return validate(model, data)
+
+
+def validate(model: type[M], data: dict[str, object]) -> M:
+    """`data` as `model`, or Invalid listing every invalid field (dotted, e.g. `rules.min_checkpoints`)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -15,6 +15,8 @@ from eventops.web import (
     api_roster,
     api_stream,
     api_zoom,
+    console,
+    console_roster,
     dashboard,
     hadir,
     live,
@@ -34,6 +36,7 @@ BATCH = EVENT + "/batches/{code}"
 ZOOM = BATCH + "/zoom"
 YOUTUBE = BATCH + "/youtube"
 PASS = "/p/{token}"
+CONSOLE = "/events/{event}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -47,6 +50,17 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/logout", pages.logout, name="logout")
     r.add_get(PASS, pages.pass_page, name="pass_page")
     r.add_get(PASS + "/qr.png", pages.pass_qr, name="pass_qr")
+
+    # the organisers' console pages (issue 13); /events/new before /events/{event}
+    r.add_get("/events/new", console.new_event_form, name="console_new_event")
+    r.add_post("/events/new", console.create_event, name="console_create_event")
+    r.add_get(CONSOLE, console.event_page, name="console_event")
+    r.add_post(CONSOLE + "/batches", console.save_batch, name="console_save_batch")
+    r.add_get(CONSOLE + "/roster", console_roster.roster_form, name="console_roster")
+    r.add_post(CONSOLE + "/roster", console_roster.roster_preview, name="console_roster_preview")
+    r.add_post(CONSOLE + "/roster/import", console_roster.roster_import, name="console_roster_import")
+    r.add_get(CONSOLE + "/recap", console.recap_page, name="console_recap")
+    r.add_get(CONSOLE + "/recap.xlsx", console.recap_xlsx, name="console_recap_xlsx")
 
     # events, batches and the roster
     r.add_get(EVENTS, api_events.list_events, name="events")

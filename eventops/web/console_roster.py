@@ -1,0 +1,101 @@
+"""The organisers' roster page: upload a file, see every problem or the counts with nothing stored, import.
+
+The preview keeps the checked file for a few minutes (`uploads`) and the import button names it by its id,
+so the organiser never uploads twice and the import stores exactly the file that was previewed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from eventops.accounts.auth import Role
+from eventops.catalog import events
+from eventops.errors import Invalid
+from eventops.keys import SESSIONMAKER, SETTINGS
+from eventops.roster import importer as roster
+from eventops.storage.models import Event
+from eventops.web import uploads
+from eventops.web.access import requires
+from eventops.web.console import text_field
+from eventops.web.render import render
+
+
+def _roster_page(request: web.Request, event: Event, status: int = 200, **context: Any) -> web.Response:
+    page: dict[str, Any] = {
+        "message": "",
+        "issues": [],
+        "preview": None,
+        "done": None,
+        "upload_id": "",
+        "filename": "",
+    }
+    page.update(context)
+    return render(request, "console/roster.html", status=status, event=event, **page)
+
+
+@requires(Role.organiser, page=True)
+async def roster_form(request: web.Request) -> web.Response:
+    """GET /events/{event}/roster: the upload form."""
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+    return _roster_page(request, event)
+
+
+async def _dry_or_real(
+    request: web.Request, event: Event, data: bytes, filename: str, *, dry_run: bool
+) -> roster.ImportResult | web.Response:
+    """The import's result, or the page listing every problem (nothing stored)."""
+    try:
+        async with request.app[SESSIONMAKER]() as session:
+            return await roster.import_roster(
+                session, event, data, filename=filename or None, dry_run=dry_run
+            )
+    except Invalid as exc:
+        issues = [d for d in exc.details if isinstance(d, dict) and "row" in d]
+        return _roster_page(request, event, status=422, message=exc.message, issues=issues)
+
+
+@requires(Role.organiser, page=True)
+async def roster_preview(request: web.Request) -> web.Response:
+    """POST /events/{event}/roster: check the uploaded file (nothing stored) and keep it for the import."""
+    form = await request.post()
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+    upload = form.get("file")
+    if not isinstance(upload, web.FileField):
+        return _roster_page(request, event, status=400, message="Pilih berkas · choose a file")
+    data = upload.file.read()
+    limit = request.app[SETTINGS].max_upload_bytes
+    if len(data) > limit:
+        message = f"Berkas lebih dari {limit} bita · the file is larger than {limit} bytes"
+        return _roster_page(request, event, status=413, message=message)
+    if not data:
+        return _roster_page(request, event, status=400, message="Berkas kosong · the file is empty")
+    filename = (upload.filename or "")[:200]
+    result = await _dry_or_real(request, event, data, filename, dry_run=True)
+    if isinstance(result, web.Response):
+        return result
+    assert event.id is not None
+    upload_id = uploads.keep(event.id, data)
+    return _roster_page(request, event, preview=result, upload_id=upload_id, filename=filename)
+
+
+@requires(Role.organiser, page=True)
+async def roster_import(request: web.Request) -> web.Response:
+    """POST /events/{event}/roster/import: import the file the preview kept (checked again; all or none)."""
+    form = await request.post()
+    upload_id, filename = text_field(form, "upload_id"), text_field(form, "filename")[:200]
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+    assert event.id is not None
+    data = uploads.take(event.id, upload_id)
+    if data is None:
+        message = "Berkas sudah kedaluwarsa; unggah lagi · the upload has expired; upload it again"
+        return _roster_page(request, event, status=410, message=message)
+    result = await _dry_or_real(request, event, data, filename, dry_run=False)
+    if isinstance(result, web.Response):
+        return result
+    uploads.forget(event.id, upload_id)
+    return _roster_page(request, event, done=result)
