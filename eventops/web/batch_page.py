@@ -143,10 +143,8 @@ async def override(request: web.Request) -> web.Response:
     return await _page(request, form="override", done=done)
 
 
-@requires(Role.organiser, page=True)
-async def zoom_action(request: web.Request) -> web.Response:
+async def _zoom(request: web.Request, action: str) -> web.Response:
     """Pull the Zoom report (`sync`) or push the online participants as registrants (`registrants`)."""
-    action = request.match_info["action"]
     try:
         async with request.app[SESSIONMAKER]() as session:
             _event, batch = await events.event_and_batch(session, *batch_ref(request))
@@ -158,6 +156,18 @@ async def zoom_action(request: web.Request) -> web.Response:
     except errors.DomainError as exc:
         return await _page(request, form=f"zoom_{action}", error=exc)
     return await _page(request, form=f"zoom_{action}", done=result)
+
+
+@requires(Role.organiser, page=True)
+async def zoom_sync_report(request: web.Request) -> web.Response:
+    """Pull the batch's participant report from Zoom; shows the counts."""
+    return await _zoom(request, "sync")
+
+
+@requires(Role.organiser, page=True)
+async def zoom_push_registrants(request: web.Request) -> web.Response:
+    """Register the batch's online participants at Zoom; shows who was registered, skipped or failed."""
+    return await _zoom(request, "registrants")
 
 
 @requires(Role.organiser, page=True)

@@ -114,7 +114,10 @@ def setup_routes(app: web.Application) -> None:
     r.add_post(BATCH_PAGE + "/finalize", batch_page.finalize, name="batch_page_finalize")
     r.add_post(BATCH_PAGE + "/reopen", batch_page.reopen, name="batch_page_reopen")
     r.add_post(BATCH_PAGE + "/overrides", batch_page.override, name="batch_page_override")
-    r.add_post(BATCH_PAGE + "/zoom/{action:sync|registrants}", batch_page.zoom_action, name="batch_page_zoom")
+    r.add_post(BATCH_PAGE + "/zoom/sync", batch_page.zoom_sync_report, name="batch_page_zoom_sync")
+    r.add_post(
+        BATCH_PAGE + "/zoom/registrants", batch_page.zoom_push_registrants, name="batch_page_registrants"
+    )
     r.add_post(BATCH_PAGE + "/passes/revoke", batch_page.revoke_pass, name="batch_page_revoke")
 
     # users and API tokens (issue 13)

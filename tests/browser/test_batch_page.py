@@ -87,7 +87,7 @@ async def test_an_organiser_finalizes_early_downloads_the_xlsx_and_reopens(
 
     await page.click("#finalize button[type=submit]")  # without "finalize early": confirmed, then refused
     await page.click("#confirm")
-    assert "batch_not_ended" == await page.get_attribute("#finalize [data-error]", "data-error")
+    assert await page.get_attribute("#finalize [data-error]", "data-error") == "batch_not_ended"
     assert await finalized_at(venue, "K3") is None
 
     await page.check("input[name=finalize_early]")
