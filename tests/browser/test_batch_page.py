@@ -108,6 +108,11 @@ async def test_an_organiser_finalizes_early_downloads_the_xlsx_and_reopens(
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert len(rows) >= 1
 
+    await page.goto(f"{venue.base_url}/events/{venue.slug}/batches/K1")  # a batch with a roster and agencies
+    assert await page.locator("#summary tbody tr").count() > 8
+    await no_sideways_scroll(page, "batch-page-with-roster")
+    await page.goto(venue.base_url + path)
+
     await page.fill("#reopen-reason", "Ada peserta yang terlewat")
     await page.click("#finalize button[type=submit]")
     await page.click("#confirm")
