@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     PASSWORD = "password"  # a password shorter than 8 characters
     USER_EXISTS = "user_exists"  # a user of this name exists already
     USER_NOT_FOUND = "user_not_found"  # no user of this name
+    TOKEN_NAME = "token_name"  # an API token without a name
     TOKEN_NOT_FOUND = "token_not_found"  # no API token with this id or name
     AMBIGUOUS = "ambiguous"  # a name that picks several things: name one by its id
 
@@ -89,6 +90,7 @@ class ErrorCode(StrEnum):
     # Attendance.
     ALREADY_FINALIZED = "already_finalized"  # finalizing a batch that is finalized
     NOT_FINALIZED = "not_finalized"  # reopening a batch that is not finalized
+    BATCH_NOT_ENDED = "batch_not_ended"  # finalizing before the batch's end without asking to finalize early
     BATCH_FINALIZED = "batch_finalized"  # changing records of a finalized batch: reopen it first
     REASON_REQUIRED = "reason_required"  # a reopen or override without a reason
     PARTICIPANT_NOT_IN_BATCH = "participant_not_in_batch"  # an override for someone neither assigned nor seen

@@ -166,12 +166,15 @@ async def create_token(
     user_id: int | None = None,
     ttl: timedelta | None = None,
 ) -> str:
-    """Store a new token's hash and return the token itself (shown once)."""
+    """Store a new token's hash and return the token itself (shown once); Invalid for an empty name."""
+    name = name.strip()[:100]
+    if not name:
+        raise Invalid("a token needs a name", code=ErrorCode.TOKEN_NAME)
     raw = "eo_" + secrets.token_urlsafe(32)
     expires_at: datetime | None = utcnow() + ttl if ttl else None
     session.add(
         ApiToken(
-            name=name[:100],
+            name=name,
             role=role.name,
             kind=kind,
             token_hash=hash_token(raw),

@@ -185,13 +185,21 @@ async def _lock_batch(
     return True
 
 
-async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str) -> BatchAttendance:
+async def finalize(
+    session: AsyncSession, event_slug: str, code: str, actor: str, *, early: bool = True
+) -> BatchAttendance:
     """Match what is still unmatched, then compute and store the batch's records and freeze them.
 
-    Conflict if the batch is finalized already. Matching commits on its own, before the batch is claimed.
+    Conflict if the batch is finalized already, or (with `early=False`) has not ended yet. Matching commits
+    on its own, before the batch is claimed.
     """
     event, batch = await events.event_and_batch(session, event_slug, code)
     assert batch.id is not None
+    if not early and batch.finalized_at is None and utcnow() < batch.ends_at:
+        raise Conflict(
+            f"batch {code!r} has not ended yet: tick 'finalize early' to finalize it now",
+            code=ErrorCode.BATCH_NOT_ENDED,
+        )
     if batch.finalized_at is None:
         await match_pending(session, batch, fresh_only=True)
     now = utcnow()

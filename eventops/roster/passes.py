@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ from eventops.storage.models import AuditEntry, Batch, Event, Participant, Pass
 from eventops.timeutil import utcnow, zone
 
 TOKEN_BYTES = 24  # 192 bits, URL-safe
+LINKS_HEADER = ("name", "phone", "agency", "pass_url")
+_PHONE = re.compile(r"\+?[0-9][0-9 .-]*")
 PASS_TABLE = Pass.__table__  # type: ignore[attr-defined]
 
 
@@ -183,3 +188,43 @@ async def revoke_and_reissue(session: AsyncSession, event: Event, nip: str, reas
     )
     await session.commit()
     return fresh
+
+
+@dataclass(frozen=True)
+class PassLink:
+    """One row of the mail-merge list: who, where to send it, and their pass URL."""
+
+    name: str
+    phone: str
+    agency: str
+    pass_url: str
+
+
+async def pass_links(session: AsyncSession, batch: Batch, public_url: str) -> list[PassLink]:
+    """The live pass of every participant of a batch, by agency and name."""
+    query = (
+        select(Participant, Pass)
+        .join(Pass, (col(Pass.participant_id) == Participant.id) & col(Pass.revoked_at).is_(None))
+        .where(Participant.batch_id == batch.id)
+        .order_by(col(Participant.agency), col(Participant.name), col(Participant.id))
+    )
+    return [
+        PassLink(person.name, person.phone or "", person.agency, pass_url(public_url, pass_.token))
+        for person, pass_ in (await session.exec(query)).all()
+    ]
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet runs a cell starting with = + - @ as a formula; a phone number (+62…) is left as it is.
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _PHONE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def pass_links_csv(links: list[PassLink]) -> bytes:
+    """The mail-merge CSV (UTF-8): name, phone, agency, pass_url; no cell a spreadsheet would run."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LINKS_HEADER)
+    writer.writerows([_cell(x.name), _cell(x.phone), _cell(x.agency), x.pass_url] for x in links)
+    return out.getvalue().encode("utf-8")

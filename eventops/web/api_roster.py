@@ -15,7 +15,7 @@ from eventops.roster import participants, passes
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Participant
 from eventops.web.access import requires
-from eventops.web.parse import query_flag, query_int, read_body
+from eventops.web.parse import batch_ref, query_flag, query_int, read_body
 from eventops.web.render import json_response
 
 
@@ -102,3 +102,33 @@ async def pass_png(request: web.Request) -> web.Response:
             session, event, request.match_info["nip"], request.app[SETTINGS].public_url
         )
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
+
+
+def _attachment(data: bytes, content_type: str, filename: str) -> web.Response:
+    return web.Response(
+        body=data,
+        headers={
+            "Content-Type": content_type,
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@requires(Role.organiser)
+async def pass_links(request: web.Request) -> web.Response:
+    """The batch's pass links as CSV (name, phone, agency, pass_url), for a WhatsApp mail-merge."""
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        links = await passes.pass_links(session, batch, request.app[SETTINGS].public_url)
+    name = f"kartu_{event.slug}_{batch.code}.csv"
+    return _attachment(passes.pass_links_csv(links), "text/csv; charset=utf-8", name)
+
+
+@requires(Role.organiser)
+async def badges(request: web.Request) -> web.Response:
+    """The batch's printable badge sheet (PDF)."""
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        pdf, _count = await passes.badges_pdf(session, event, request.app[SETTINGS].public_url, batch.code)
+    return _attachment(pdf, "application/pdf", f"badges_{event.slug}_{batch.code}.pdf")

@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from eventops.web import (
+    admin,
     api_attendance,
     api_checkin,
     api_events,
@@ -15,6 +16,7 @@ from eventops.web import (
     api_roster,
     api_stream,
     api_zoom,
+    batch_page,
     console,
     console_roster,
     dashboard,
@@ -37,6 +39,7 @@ ZOOM = BATCH + "/zoom"
 YOUTUBE = BATCH + "/youtube"
 PASS = "/p/{token}"
 CONSOLE = "/events/{event}"
+BATCH_PAGE = "/events/{event}/batches/{code}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -71,6 +74,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_post(EVENT + "/roster", api_roster.import_roster, name="import_roster")
     r.add_get(EVENT + "/participants", api_roster.list_participants, name="participants")
     r.add_get(PARTICIPANT + "/pass.png", api_roster.pass_png, name="pass_png")
+    r.add_get(BATCH + "/passes.csv", api_roster.pass_links, name="pass_links")
+    r.add_get(BATCH + "/badges.pdf", api_roster.badges, name="badges_pdf")
 
     # the door: scanner page, scans, manual check-ins, walk-ins, revocation (issue 4)
     r.add_get("/scan", scanner_pages.scan_page, name="scan")
@@ -117,5 +122,24 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/stream/{event}/{code}", api_stream.stream_page, name="stream_page")
     r.add_get("/b/{event}/{code}/hadir", hadir.hadir_form, name="hadir_form")
     r.add_post("/b/{event}/{code}/hadir", hadir.hadir_submit, name="hadir_submit")
+
+    # the organisers' batch page and its forms (issue 13)
+    r.add_get(BATCH_PAGE, batch_page.batch_page, name="batch_page")
+    r.add_post(BATCH_PAGE + "/finalize", batch_page.finalize, name="batch_page_finalize")
+    r.add_post(BATCH_PAGE + "/reopen", batch_page.reopen, name="batch_page_reopen")
+    r.add_post(BATCH_PAGE + "/overrides", batch_page.override, name="batch_page_override")
+    r.add_post(BATCH_PAGE + "/zoom/sync", batch_page.zoom_sync_report, name="batch_page_zoom_sync")
+    r.add_post(
+        BATCH_PAGE + "/zoom/registrants", batch_page.zoom_push_registrants, name="batch_page_registrants"
+    )
+    r.add_post(BATCH_PAGE + "/passes/revoke", batch_page.revoke_pass, name="batch_page_revoke")
+
+    # users and API tokens (issue 13)
+    r.add_get("/admin/users", admin.users_page, name="admin_users")
+    r.add_post("/admin/users", admin.add_user, name="admin_add_user")
+    r.add_post("/admin/users/password", admin.reset_password, name="admin_password")
+    r.add_post("/admin/users/disabled", admin.set_disabled, name="admin_disabled")
+    r.add_post("/admin/tokens", admin.create_token, name="admin_create_token")
+    r.add_post("/admin/tokens/revoke", admin.revoke_token, name="admin_revoke_token")
 
     r.add_static("/static", STATIC, name="static", append_version=True)
