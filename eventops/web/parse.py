@@ -9,12 +9,13 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from eventops.catalog import events
-from eventops.errors import BadRequest, Invalid, TooLarge
+from eventops.errors import BadRequest, Invalid, NotFound, TooLarge
 from eventops.keys import SESSIONMAKER
 from eventops.storage.models import Batch, Event
 
 M = TypeVar("M", bound=BaseModel)
 JSON_LIMIT = 64 * 1024
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names nothing (and must not reach PostgreSQL)
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -66,6 +67,14 @@ def query_int(request: web.Request, name: str, default: int, lo: int, hi: int) -
     except ValueError:
         raise BadRequest(f"{name} must be a whole number", code="bad_query") from None
     return max(lo, min(hi, value))
+
+
+def path_id(request: web.Request, what: str, code: str) -> int:
+    """The path's numeric `{id}`; NotFound (with `code`) for anything that cannot be one."""
+    raw = request.match_info["id"]
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
+        raise NotFound(f"no {what} {raw[:20]!r}", code=code)
+    return int(raw)
 
 
 def batch_ref(request: web.Request) -> tuple[str, str]:

@@ -83,6 +83,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(zoom + "/online", api_zoom.online, name="zoom_online")
     r.add_post(zoom + "/sync", api_zoom.sync, name="zoom_sync")
     r.add_post(zoom + "/registrants", api_zoom.registrants, name="zoom_registrants")
+    r.add_get("/api/v1/zoom/quarantine", api_zoom.quarantined, name="zoom_quarantine")
+    r.add_post("/api/v1/zoom/quarantine/{id}/retry", api_zoom.retry_delivery, name="zoom_retry")
 
     # who is online and who is not, for moderators
     r.add_get(zoom + "/participants", api_online.participants, name="zoom_participants")

@@ -25,6 +25,7 @@ from eventops.errors import Conflict, RateLimited
 from eventops.identity.exact import PENDING, Identity, identify, match_columns
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
+from eventops.storage.text import clean, clean_fields
 from eventops.timeutil import utcnow
 from eventops.zoom.sessions import SESSIONS, connection_key
 from integrations.zoom import (
@@ -107,6 +108,7 @@ class _Stored:
 
 
 def _row_values(batch_id: int, uuid: str, row: ReportParticipant) -> dict[str, Any]:
+    row, uuid = clean_fields(row), clean(uuid)  # names as people typed them: NULs, lone surrogates
     return {
         "batch_id": batch_id,
         "connection_key": connection_key(uuid, row.user_id, "", row.name, row.join_time),
