@@ -18,16 +18,17 @@ from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
+from eventops.web.parse import input_middleware
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
-    """Build the app: settings, middlewares (errors outermost, then auth), resources, routes."""
+    """Build the app: settings, middlewares (errors outermost, hostile input, auth), resources, routes."""
     settings = settings or Settings.from_env()
     app = web.Application(
-        middlewares=[error_middleware, auth_middleware],
+        middlewares=[error_middleware, input_middleware, auth_middleware],
         client_max_size=settings.max_upload_bytes + 64 * 1024,
     )
     app[SETTINGS] = settings

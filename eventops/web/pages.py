@@ -16,6 +16,7 @@ from eventops.storage import health
 from eventops.timeutil import zone
 from eventops.web.access import public, requires
 from eventops.web.auth import SESSION_COOKIE
+from eventops.web.parse import FORM_LIMIT, form_fields
 from eventops.web.render import json_response, render
 
 
@@ -38,11 +39,10 @@ async def login_form(request: web.Request) -> web.Response:
     return render(request, "login.html", next=_safe_next(request.query.get("next", "/")), failed=False)
 
 
-@public(page=True)
+@public(page=True, max_body=FORM_LIMIT)
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the password, set the session cookie, go on."""
-    form = await request.post()
-    name, password, target = (str(form.get(k, "")) for k in ("name", "password", "next"))
+    name, password, target = await form_fields(request, "name", "password", "next")
     try:
         async with request.app[SESSIONMAKER]() as session:
             token = await auth.login(session, name[:64], password[:200])
