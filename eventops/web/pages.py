@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aiohttp import web
 
 from eventops.accounts import auth
@@ -28,9 +30,15 @@ async def healthz(request: web.Request) -> web.Response:
     return json_response({"status": "unavailable"}, status=503)
 
 
+# A path on this site: "/" then printable ASCII without spaces or backslashes, never "//" at the start.
+# Browsers drop tabs and newlines from URLs and read "\" as "/", so "/\t/evil.example" would become
+# "//evil.example", another site.
+_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
+
+
 def _safe_next(target: str) -> str:
     """Only local paths: never redirect a login elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
+    return target if _LOCAL_PATH.fullmatch(target) else "/"
 
 
 @public(page=True)
