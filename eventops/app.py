@@ -18,6 +18,7 @@ from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
+from eventops.web.login import setup_login
 from eventops.web.parse import input_middleware
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
     setup_stream(app)  # YouTube polling supervisor (issue 7)
     setup_hadir(app)  # the self-attendance form's rate limit (issue 7)
+    setup_login(app)  # failed-login limits and the password thread (issue 12)
     setup_review(app)  # prepared rosters for identity matching (issue 6)
     setup_routes(app)
     return app

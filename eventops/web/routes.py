@@ -18,6 +18,7 @@ from eventops.web import (
     dashboard,
     hadir,
     live,
+    login,
     pages,
     webhooks,
 )
@@ -31,9 +32,9 @@ def setup_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/", pages.home, name="home")
-    r.add_get("/login", pages.login_form, name="login_form")
-    r.add_post("/login", pages.login, name="login")
-    r.add_post("/logout", pages.logout, name="logout")
+    r.add_get("/login", login.login_form, name="login_form")
+    r.add_post("/login", login.login, name="login")
+    r.add_post("/logout", login.logout, name="logout")
     r.add_get("/p/{token}", pages.pass_page, name="pass_page")
     r.add_get("/p/{token}/qr.png", pages.pass_qr, name="pass_qr")
 
