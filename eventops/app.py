@@ -22,6 +22,7 @@ from eventops.web.login import setup_login
 from eventops.web.parse import input_middleware
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
+from eventops.web.strict import setup_no_framing
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
 
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     setup_hadir(app)  # the self-attendance form's rate limit (issue 7)
     setup_login(app)  # failed-login limits and the password thread (issue 12)
     setup_review(app)  # prepared rosters for identity matching (issue 6)
+    setup_no_framing(app)  # frame-ancestors 'none' on every HTML page (issue 12)
     setup_routes(app)
     return app
 

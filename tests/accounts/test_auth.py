@@ -84,12 +84,17 @@ async def test_login_sets_a_session_that_opens_pages_and_api(client: TestClient,
     await engine.dispose()
     status, _ = await _login(client, "panitia", "salah-sandi")
     assert status == 401
-    status, csrf = await _login(client, "panitia", "rahasia-sekali")
+    status, before_login = await _login(client, "panitia", "rahasia-sekali")
     assert status == 303
     home = await client.get("/")
     assert home.status == 200 and "panitia" in await home.text()
-    # cookie-authenticated writes need the CSRF token
+    found = re.search(r'name="csrf" value="([^"]+)"', await home.text())
+    assert found is not None
+    csrf = found.group(1)
+    # cookie-authenticated writes need the CSRF token of the session (not the one from before login)
     assert (await client.post("/api/v1/events", json=EVENT)).status == 403
+    resp = await client.post("/api/v1/events", json=EVENT, headers={"X-CSRF-Token": before_login})
+    assert resp.status == 403
     resp = await client.post("/api/v1/events", json=EVENT, headers={"X-CSRF-Token": csrf})
     assert resp.status == 201
     resp = await client.post("/logout", data={"csrf": csrf}, allow_redirects=False)
