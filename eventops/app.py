@@ -21,18 +21,27 @@ from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
 from eventops.web.live import listener_ctx
+from eventops.web.login import setup_login
 from eventops.web.metrics import metrics_middleware, setup_metrics
+from eventops.web.parse import input_middleware
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
+from eventops.web.strict import setup_no_framing
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
-    """Build the app: settings, middlewares (access log, errors, auth: outermost first), resources, routes."""
+    """Build the app: settings, middlewares (outermost first), resources, routes."""
     settings = settings or Settings.from_env()
     app = web.Application(
         # The access log and the metrics sit outside the error middleware: they see the status the client got.
-        middlewares=[access_log_middleware, metrics_middleware, error_middleware, auth_middleware],
+        middlewares=[
+            access_log_middleware,
+            metrics_middleware,
+            error_middleware,
+            input_middleware,
+            auth_middleware,
+        ],
         client_max_size=settings.max_upload_bytes + 64 * 1024,
     )
     app[SETTINGS] = settings
@@ -44,7 +53,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
     setup_stream(app)  # YouTube polling supervisor (issue 7)
     setup_hadir(app)  # the self-attendance form's rate limit (issue 7)
+    setup_login(app)  # failed-login limits and the password thread (issue 12)
     setup_review(app)  # prepared rosters for identity matching (issue 6)
+    setup_no_framing(app)  # frame-ancestors 'none' on every HTML page (issue 12)
     setup_routes(app)
     return app
 

@@ -27,7 +27,8 @@ class ErrorCode(StrEnum):
 
     # Requests and sign-in.
     BAD_BODY = "bad_body"  # the request body could not be read (the connection broke)
-    BAD_JSON = "bad_json"  # the body is not JSON, or not a JSON object
+    BAD_JSON = "bad_json"  # the body is not JSON, not a JSON object, or nested too deep
+    BAD_TEXT = "bad_text"  # text with NUL or an unpaired surrogate (in the path, query, JSON or a form)
     BAD_QUERY = "bad_query"  # a query parameter is not a number, or limit/offset out of range
     BAD_AUTH_HEADER = "bad_auth_header"  # an Authorization header that is not `Bearer TOKEN`
     CSRF = "csrf"  # a cookie-authenticated form without its valid CSRF token (an expired form)

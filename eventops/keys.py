@@ -12,11 +12,12 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from eventops.accounts.auth import Principal, TokenCache
+    from eventops.accounts.auth import PasswordChecker, Principal, TokenCache
     from eventops.identity.review import RosterIndexCache
     from eventops.live.hub import Hub
     from eventops.settings import Settings
     from eventops.stream.supervisor import StreamOptions, StreamSupervisor
+    from eventops.web.login import LoginLimits
     from eventops.web.metrics import Metrics
     from eventops.web.ratelimit import TokenBucket
     from eventops.zoom.worker import WebhookInbox, ZoomWorker
@@ -42,3 +43,6 @@ HADIR_LIMITER: web.AppKey[TokenBucket] = web.AppKey("hadir_limiter")
 ROSTER_INDEXES: web.AppKey[RosterIndexCache] = web.AppKey("roster_indexes")
 # Prometheus metrics of this process (issue 14).
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+# Login (issue 12): the password-checking thread and the failed-login limits.
+PASSWORDS: web.AppKey[PasswordChecker] = web.AppKey("passwords")
+LOGIN_LIMITS: web.AppKey[LoginLimits] = web.AppKey("login_limits")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,7 +162,8 @@ async def import_roster(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Validate a roster file and store it: new NIPs get a pass, known NIPs are updated; all or nothing."""
-    parsed = parse_roster(data, filename=filename, content_type=content_type)
+    # A big XLSX takes seconds of CPU: parsed in a thread, the server keeps answering meanwhile.
+    parsed = await asyncio.to_thread(parse_roster, data, filename=filename, content_type=content_type)
     batch_ids = await _batch_ids(session, event)
     issues = sorted([*parsed.errors, *_resolve_batches(parsed, batch_ids)], key=lambda i: (i.row, i.column))
     if issues:

@@ -1,4 +1,4 @@
-"""Looking participants up at the door: by batch, NIP prefix or name, forgiving typos in names."""
+"""Looking participants up at the door: by batch, NIP (prefix: organisers only) or name, typos forgiven."""
 
 from __future__ import annotations
 
@@ -35,8 +35,13 @@ async def search(
     q: str = "",
     limit: int = 50,
     offset: int = 0,
+    nip_prefix: bool = False,
 ) -> list[tuple[Participant, Batch]]:
-    """Participants whose NIP starts with or name contains `q`; failing that, the names closest to `q`."""
+    """Participants whose NIP is (or with `nip_prefix`, starts with) or whose name contains `q`; failing
+    that, the names closest to `q`.
+
+    Whole NIPs only unless `nip_prefix`: a prefix search confirms a masked NIP's hidden digits one at a time.
+    """
     query = (
         select(Participant, Batch)
         .join(Batch, col(Batch.id) == Participant.batch_id)
@@ -49,7 +54,8 @@ async def search(
     if q:
         conditions = [func.lower(Participant.name).contains(q.lower(), autoescape=True)]
         if digits.isdigit():
-            conditions.append(col(Participant.nip).startswith(digits, autoescape=True))
+            nip = col(Participant.nip)
+            conditions.append(nip.startswith(digits, autoescape=True) if nip_prefix else nip == digits)
         exact = query.where(or_(*conditions))
     else:
         exact = query

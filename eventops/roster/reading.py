@@ -114,13 +114,35 @@ def _unreadable(what: str, filename: str | None) -> RosterFileError:
     )
 
 
-def read_rows(data: bytes, filename: str | None = None) -> Iterator[NumberedRow]:
-    """Yield (spreadsheet row number, cells) for every row; raises only RosterFileError."""
+def too_many_rows(limit: int) -> RosterFileError:
+    """The error of a file longer than `limit` rows."""
+    return RosterFileError(
+        ErrorCode.TOO_MANY_ROWS,
+        f"lebih dari {limit:_} baris (baris kosong ikut dihitung); bagi berkasnya".replace("_", ".")
+        + f" / more than {limit:,} rows (blank rows count too): split the file",
+    )
+
+
+def read_rows(
+    data: bytes, filename: str | None = None, max_rows: int = EXCEL_MAX_ROWS, limit: int | None = None
+) -> Iterator[NumberedRow]:
+    """Yield (spreadsheet row number, cells) for every row, blank ones too, and stop with `too_many_rows`
+    (naming `limit`, else `max_rows`) past row `max_rows`: a hostile file of blank rows is never read to its
+    end. Raises only RosterFileError."""
     if data.startswith(_OLE_MAGIC):
         raise _unreadable("format .xls lama, simpan sebagai .xlsx / old .xls format, save as .xlsx", filename)
     if data.startswith(_ZIP_MAGIC):
-        return _xlsx_rows(data, filename)
-    return _csv_rows(decode_text(data, filename), filename)
+        rows = _xlsx_rows(data, filename)
+    else:
+        rows = _csv_rows(decode_text(data, filename), filename)
+    return _bounded(rows, max_rows, max_rows if limit is None else limit)
+
+
+def _bounded(rows: Iterator[NumberedRow], max_rows: int, limit: int) -> Iterator[NumberedRow]:
+    for number, cells in rows:
+        if number > max_rows:
+            raise too_many_rows(limit)
+        yield number, cells
 
 
 def decode_text(data: bytes, filename: str | None = None) -> str:
@@ -243,8 +265,6 @@ def _xlsx_rows(data: bytes, filename: str | None) -> Iterator[NumberedRow]:
         while chunk := _quietly(filename, lambda: list(itertools.islice(rows, XLSX_CHUNK))):
             for row in chunk:
                 number += 1
-                if number > EXCEL_MAX_ROWS:
-                    raise _unreadable("lebih dari 1.048.576 baris / over 1,048,576 rows", filename)
                 yield number, tuple(_cell(value) for value in row)
     finally:
         book.close()
@@ -319,9 +339,12 @@ def _columns(header_row: int, cells: Sequence[Cell]) -> tuple[dict[str, int], li
     return index, errors
 
 
-def read_table(data: bytes, filename: str | None = None) -> Table:
-    """Decode a roster file and locate its header and columns; raises only RosterFileError."""
-    rows = read_rows(data, filename)
+def read_table(data: bytes, filename: str | None = None, max_rows: int = EXCEL_MAX_ROWS) -> Table:
+    """Decode a roster file and locate its header and columns; raises only RosterFileError.
+
+    At most `max_rows` rows under the header, blank ones included (and HEADER_SEARCH_ROWS above it).
+    """
+    rows = read_rows(data, filename, max_rows + HEADER_SEARCH_ROWS, limit=max_rows)
     header_row, header, after = _header(rows)
     columns, problems = _columns(header_row, header)
     return Table(header_row, columns, tuple(problems), itertools.chain(after, rows))

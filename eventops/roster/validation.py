@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from eventops.errors import ErrorCode
 from eventops.roster.issues import IssueCode
 from eventops.roster.nip import looks_excel_mangled, parse_nip
 from eventops.roster.reading import (
@@ -17,6 +16,7 @@ from eventops.roster.reading import (
     RowIssue,
     clean_text,
     read_table,
+    too_many_rows,
 )
 
 __all__ = ["ParsedRoster", "RosterFileError", "RosterRow", "RowIssue", "parse_roster"]
@@ -231,9 +231,9 @@ def _texts(cells: Sequence[Cell], index: dict[str, int]) -> dict[str, str]:
 
 
 def _data_rows(
-    rows: Iterable[NumberedRow], index: dict[str, int]
+    rows: Iterable[NumberedRow], index: dict[str, int], max_rows: int
 ) -> Iterator[tuple[int, tuple[Cell, ...], dict[str, str]]]:
-    """Non-blank data rows with their column texts; refuses more than MAX_ROWS of them."""
+    """Non-blank data rows with their column texts; refuses more than `max_rows` of them."""
     count = 0
     for number, cells in rows:
         texts = _texts(cells, index)
@@ -241,25 +241,24 @@ def _data_rows(
         if not any(texts.values()):
             continue
         count += 1
-        if count > MAX_ROWS:
-            raise RosterFileError(
-                ErrorCode.TOO_MANY_ROWS,
-                f"lebih dari {MAX_ROWS:_} baris peserta; bagi berkasnya".replace("_", ".")
-                + f" / more than {MAX_ROWS:,} rows: split the file",
-            )
+        if count > max_rows:
+            raise too_many_rows(max_rows)
         yield number, cells, texts
 
 
-def parse_roster(data: bytes, filename: str | None = None, content_type: str | None = None) -> ParsedRoster:
-    """Parse a CSV or XLSX roster, told apart by content; raises only RosterFileError (unreadable file)."""
+def parse_roster(
+    data: bytes, filename: str | None = None, content_type: str | None = None, *, max_rows: int = MAX_ROWS
+) -> ParsedRoster:
+    """Parse a CSV or XLSX roster, told apart by content; raises only RosterFileError (an unreadable file,
+    more than `max_rows` rows under the header, blank ones included). CPU-bound: run it off the event loop."""
     del content_type  # the content decides the format: uploads are often mislabelled
-    table = read_table(data, filename)
+    table = read_table(data, filename, max_rows)
     if table.problems:
         return ParsedRoster(rows=(), errors=table.problems, warnings=())
     checker = _RowChecker(table.columns)
     valid = [
         row
-        for number, cells, texts in _data_rows(table.rows, table.columns)
+        for number, cells, texts in _data_rows(table.rows, table.columns, max_rows)
         if (row := checker.check(number, cells, texts)) is not None
     ]
     warnings = list(checker.warnings)

@@ -185,6 +185,13 @@ class ZoomEvent(SQLModel, table=True):
             postgresql_where=text("processed_at IS NULL"),
         ),
         Index("ix_zoom_events_instance", "meeting_uuid", "event"),
+        # Deliveries the worker could not process, kept aside for moderators (a handful at most).
+        Index(
+            "ix_zoom_events_quarantined",
+            "id",
+            sqlite_where=text("quarantined_at IS NOT NULL"),
+            postgresql_where=text("quarantined_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -198,6 +205,8 @@ class ZoomEvent(SQLModel, table=True):
     received_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
     processed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     error: str | None = Field(default=None, max_length=500)
+    # Set when processing failed: the row waits, with its `error`, for a moderator's retry (zoom.quarantine).
+    quarantined_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
 
 
 class OnlineSession(SQLModel, table=True):

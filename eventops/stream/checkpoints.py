@@ -89,6 +89,15 @@ async def list_checkpoints(session: AsyncSession, batch: Batch) -> list[tuple[Ch
     return [(checkpoint, int(n)) for checkpoint, n in (await session.exec(query)).all()]
 
 
+def mask_name(name: str) -> str:
+    """A name as the public form shows it: the initial of each word (`I M*** S******`), enough for a person
+    to recognise their own, too little to learn whose NIP it is."""
+    return _WORD_TAIL.sub(lambda m: "*" * len(m.group()), name)
+
+
+_WORD_TAIL = re.compile(r"(?<=\w)\w+")
+
+
 @dataclass(frozen=True)
 class FormAnswer:
     """What the form tells a viewer: a stable result code and what the page may show with it."""
@@ -156,7 +165,7 @@ async def submit_form(
         "submitted_at": now,
         "source_ref": None,
     }
-    answer = replace(answer, name=person.name, masked_nip=mask_nip(parsed.nip))
+    answer = replace(answer, name=mask_name(person.name), masked_nip=mask_nip(parsed.nip))
     if await _insert(session, [row]):
         await live.notify(
             session, checkpoint.batch_id, "checkpoint_submission", {"channel": FORM, "code": code}

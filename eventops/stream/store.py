@@ -24,6 +24,7 @@ from eventops.storage.models import (
     StreamState,
     ViewerSample,
 )
+from eventops.storage.text import clean_fields
 from eventops.stream import checkpoints
 from integrations.youtube import ChatMessage as YouTubeMessage
 from integrations.youtube.models import MESSAGE_DELETED, TEXT_MESSAGE
@@ -158,6 +159,7 @@ async def store_chat(
 ) -> StoredChat:
     """Store messages not seen before (by id) and credit the NIP + code answers among them."""
     assert batch.id is not None
+    messages = [clean_fields(m) for m in messages]  # as typed, but storable: no NULs, no lone surrogates
     conn = await session.connection()
     rows = list({m.id: _row(batch.id, m, now) for m in messages}.values())
     new_ids: set[str] = set()

@@ -15,11 +15,13 @@ _ATTR = "__eventops_access__"
 
 @dataclass(frozen=True)
 class Access:
-    """A route's rule: the role it needs (None: public), whether it is a page, whether CSRF applies."""
+    """A route's rule: the role it needs (None: public), whether it is a page, whether CSRF applies, and the
+    largest body it reads when smaller than the app's (a form: a few KB)."""
 
     role: Role | None
     page: bool = False
     csrf: bool = True
+    max_body: int | None = None
 
 
 def requires(role: Role, *, page: bool = False) -> Callable[[Handler], Handler]:
@@ -32,11 +34,13 @@ def requires(role: Role, *, page: bool = False) -> Callable[[Handler], Handler]:
     return mark
 
 
-def public(*, page: bool = False, csrf: bool = True) -> Callable[[Handler], Handler]:
+def public(
+    *, page: bool = False, csrf: bool = True, max_body: int | None = None
+) -> Callable[[Handler], Handler]:
     """Mark a handler as open to anyone (csrf=False only for signed machine callers such as webhooks)."""
 
     def mark(handler: Handler) -> Handler:
-        setattr(handler, _ATTR, Access(None, page=page, csrf=csrf))
+        setattr(handler, _ATTR, Access(None, page=page, csrf=csrf, max_body=max_body))
         return handler
 
     return mark

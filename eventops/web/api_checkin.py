@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eventops.accounts.auth import Principal, Role
 from eventops.catalog import events
@@ -18,7 +18,7 @@ from eventops.keys import METRICS, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import json_model, query_int
+from eventops.web.parse import Instant, json_model, query_int
 from eventops.web.render import json_response
 
 SCAN_BODY_LIMIT = 16 * 1024
@@ -32,7 +32,7 @@ class _ScanFields(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
     scan_id: str = Field(pattern=SCAN_ID_PATTERN)
     station: str = Field(min_length=1, max_length=64)
-    scanned_at: AwareDatetime
+    scanned_at: Instant
 
 
 class ScanIn(_ScanFields):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
@@ -14,7 +14,7 @@ from eventops.keys import SESSIONMAKER
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import json_model
+from eventops.web.parse import Instant, json_model
 from eventops.web.render import json_response
 
 
@@ -41,8 +41,8 @@ class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=32)
     name: str = Field(max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: Instant
+    ends_at: Instant
     venue: str = Field(default="", max_length=200)
     zoom_meeting_id: str | None = Field(default=None, max_length=64)
     zoom_kind: Literal["meeting", "webinar"] = "meeting"

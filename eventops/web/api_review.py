@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.errors import ErrorCode, NotFound
+from eventops.errors import ErrorCode
 from eventops.identity import review, review_queue
 from eventops.identity.review import RosterIndexCache
 from eventops.identity.review_queue import Decision, ReviewItem
@@ -18,10 +18,8 @@ from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import batch_ref, json_model, query_int
+from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
 from eventops.web.render import json_response
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger number names nothing (and must not reach PostgreSQL)
 
 
 class DecisionIn(BaseModel):
@@ -81,13 +79,6 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _item_id(request: web.Request) -> int:
-    raw = request.match_info["id"]
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
-        raise NotFound(f"no review item {raw[:20]!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND)
-    return int(raw)
-
-
 @requires(Role.moderator)
 async def match(request: web.Request) -> web.Response:
     """Match the batch's pending Zoom connections to its roster now; counts by method and reason."""
@@ -120,7 +111,7 @@ async def queue(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 async def decide(request: web.Request) -> web.Response:
     """Resolve a queue item to a participant (full NIP or reference) or dismiss it."""
-    item_id = _item_id(request)
+    item_id = path_id(request, "review item", ErrorCode.REVIEW_ITEM_NOT_FOUND)
     body = await json_model(request, DecisionIn)
     principal = request[PRINCIPAL]
     assert principal is not None

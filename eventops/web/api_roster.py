@@ -75,7 +75,8 @@ def participant_json(person: Participant, batch: Batch, principal: Principal) ->
 
 @requires(Role.staff)
 async def list_participants(request: web.Request) -> web.Response:
-    """Participants of an event; ?batch= filters by batch, ?q= matches NIP or name."""
+    """Participants of an event; ?batch= filters by batch, ?q= matches a name or a whole NIP (organisers: a
+    NIP prefix)."""
     principal = request[PRINCIPAL]
     assert principal is not None
     limit = query_int(request, "limit", 50, 1, 500)
@@ -89,6 +90,7 @@ async def list_participants(request: web.Request) -> web.Response:
             q=request.query.get("q", "")[:100],
             limit=limit,
             offset=offset,
+            nip_prefix=principal.has(Role.organiser),  # they see whole NIPs anyway
         )
     return json_response({"participants": [participant_json(p, b, principal) for p, b in found]})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
@@ -17,7 +17,7 @@ from eventops.stream.chat_codes import mask_nips
 from eventops.stream.supervisor import PollRound, StreamView
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import batch_of, batch_ref, json_model
+from eventops.web.parse import Instant, batch_of, batch_ref, json_model
 from eventops.web.render import json_response, render
 
 # Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
@@ -51,8 +51,8 @@ class CheckpointIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     code: str = Field(max_length=64)
-    opens_at: AwareDatetime
-    closes_at: AwareDatetime
+    opens_at: Instant
+    closes_at: Instant
 
 
 def checkpoint_json(checkpoint: Checkpoint, submissions: int, event: Event) -> dict[str, Any]:

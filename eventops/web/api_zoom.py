@@ -1,4 +1,4 @@
-"""JSON API: Zoom attendance of a batch (online now, report sync, personal join links)."""
+"""JSON API: a batch's Zoom attendance (online now, report sync, join links) and quarantined webhooks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS
+from eventops.errors import ErrorCode
+from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS, ZOOM_WORKER
 from eventops.web.access import requires
-from eventops.web.parse import batch_ref
+from eventops.web.parse import batch_ref, path_id
 from eventops.web.render import json_response
+from eventops.zoom import quarantine as zoom_quarantine
 from eventops.zoom import registrants as zoom_registrants
 from eventops.zoom import sessions as zoom_sessions
 from eventops.zoom import sync as zoom_sync
@@ -43,3 +45,21 @@ async def registrants(request: web.Request) -> web.Response:
         client = zoom_client(request.app[SETTINGS], request.app[HTTP_CLIENT])
         result = await zoom_registrants.push_registrants(session, client, batch)
     return json_response(result.as_json())
+
+
+@requires(Role.moderator)
+async def quarantined(request: web.Request) -> web.Response:
+    """Webhook deliveries the worker could not process, with the error each failed on."""
+    async with request.app[SESSIONMAKER]() as session:
+        found = await zoom_quarantine.list_quarantined(session)
+    return json_response({"deliveries": [q.as_json() for q in found]})
+
+
+@requires(Role.moderator)
+async def retry_delivery(request: web.Request) -> web.Response:
+    """Put a quarantined delivery back in the worker's queue (after whatever stopped it was fixed)."""
+    row_id = path_id(request, "quarantined Zoom delivery", ErrorCode.NOT_FOUND)
+    async with request.app[SESSIONMAKER]() as session:
+        await zoom_quarantine.retry(session, row_id)
+    request.app[ZOOM_WORKER].notify()
+    return json_response({"id": row_id, "status": "queued"})

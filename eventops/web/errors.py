@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from eventops import errors
 from eventops.errors import ErrorCode
@@ -64,7 +65,8 @@ def _domain_response(request: web.Request, exc: errors.DomainError) -> web.Strea
     status = status_of(exc)
     if _is_page(request):
         if status == 401:
-            raise web.HTTPSeeOther(location=f"/login?next={request.rel_url.path}")
+            # the raw (percent-encoded) path: a decoded one may hold spaces that no `next` accepts
+            raise web.HTTPSeeOther(location=URL("/login").with_query(next=request.rel_url.raw_path))
         return _page_error(request, status, exc.message)
     extra: dict[str, Any] = {}
     if exc.details:

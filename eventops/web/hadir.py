@@ -15,7 +15,7 @@ from eventops.stream.checkpoints import FormAnswer
 from eventops.timeutil import utcnow
 from eventops.web.access import public
 from eventops.web.forwarded import client_address
-from eventops.web.parse import batch_of
+from eventops.web.parse import FORM_LIMIT, batch_of, form_fields
 from eventops.web.ratelimit import TokenBucket
 from eventops.web.render import render
 
@@ -65,7 +65,7 @@ async def hadir_form(request: web.Request) -> web.Response:
     return _page(request, event, batch)
 
 
-@public(page=True)
+@public(page=True, max_body=FORM_LIMIT)
 async def hadir_submit(request: web.Request) -> web.Response:
     """Record a submission and answer on the page; too many tries from one address get a 429 page."""
     limiter = request.app[HADIR_LIMITER]
@@ -75,8 +75,7 @@ async def hadir_submit(request: web.Request) -> web.Response:
         response = _page(request, None, None, status=429, retry_after=wait)
         response.headers["Retry-After"] = str(wait)
         return response
-    form = await request.post()
-    nip, code = (str(form.get(name, ""))[:64] for name in ("nip", "code"))
+    nip, code = (value[:64] for value in await form_fields(request, "nip", "code"))
     event, batch = await batch_of(request)
     async with request.app[SESSIONMAKER]() as session:
         answer = await checkpoints.submit_form(session, batch, nip, code, utcnow())

@@ -1,13 +1,11 @@
-"""Web pages: health, login and logout, the organiser's home, and the public pass page."""
+"""Web pages: health, the organiser's home, and the public pass page."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from eventops.accounts import auth
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.errors import Unauthorized
 from eventops.i18n import format_date_id
 from eventops.keys import ENGINE, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
@@ -15,7 +13,6 @@ from eventops.roster.render import qr_png
 from eventops.storage import health
 from eventops.timeutil import zone
 from eventops.web.access import public, requires
-from eventops.web.auth import SESSION_COOKIE
 from eventops.web.render import json_response, render
 
 
@@ -25,50 +22,6 @@ async def healthz(request: web.Request) -> web.Response:
     if await health.database_ok(request.app[ENGINE]):
         return json_response({"status": "ok"})
     return json_response({"status": "unavailable"}, status=503)
-
-
-def _safe_next(target: str) -> str:
-    """Only local paths: never redirect a login elsewhere."""
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
-@public(page=True)
-async def login_form(request: web.Request) -> web.Response:
-    """The login page."""
-    return render(request, "login.html", next=_safe_next(request.query.get("next", "/")), failed=False)
-
-
-@public(page=True)
-async def login(request: web.Request) -> web.StreamResponse:
-    """Check the password, set the session cookie, go on."""
-    form = await request.post()
-    name, password, target = (str(form.get(k, "")) for k in ("name", "password", "next"))
-    try:
-        async with request.app[SESSIONMAKER]() as session:
-            token = await auth.login(session, name[:64], password[:200])
-    except Unauthorized:
-        return render(request, "login.html", status=401, next=_safe_next(target), failed=True)
-    response = web.HTTPSeeOther(location=_safe_next(target))
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="Lax",
-        secure=request.app[SETTINGS].cookie_secure,
-        max_age=int(auth.SESSION_TTL.total_seconds()),
-        path="/",
-    )
-    raise response
-
-
-@requires(Role.staff, page=True)
-async def logout(request: web.Request) -> web.StreamResponse:
-    """End the session."""
-    async with request.app[SESSIONMAKER]() as session:
-        await auth.logout(session, request.cookies.get(SESSION_COOKIE, ""))
-    response = web.HTTPSeeOther(location="/login")
-    response.del_cookie(SESSION_COOKIE, path="/")
-    raise response
 
 
 @requires(Role.staff, page=True)

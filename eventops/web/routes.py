@@ -22,6 +22,7 @@ from eventops.web import (
     dashboard,
     hadir,
     live,
+    login,
     metrics,
     pages,
     webhooks,
@@ -48,9 +49,9 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/metrics", metrics.metrics_page, name="metrics")
     r.add_get("/", pages.home, name="home")
-    r.add_get("/login", pages.login_form, name="login_form")
-    r.add_post("/login", pages.login, name="login")
-    r.add_post("/logout", pages.logout, name="logout")
+    r.add_get("/login", login.login_form, name="login_form")
+    r.add_post("/login", login.login, name="login")
+    r.add_post("/logout", login.logout, name="logout")
     r.add_get(PASS, pages.pass_page, name="pass_page")
     r.add_get(PASS + "/qr.png", pages.pass_qr, name="pass_qr")
 
@@ -111,6 +112,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(ZOOM + "/participants", api_online.participants, name="zoom_participants")
     r.add_post(ZOOM + "/sync", api_zoom.sync, name="zoom_sync")
     r.add_post(ZOOM + "/registrants", api_zoom.registrants, name="zoom_registrants")
+    r.add_get("/api/v1/zoom/quarantine", api_zoom.quarantined, name="zoom_quarantine")
+    r.add_post("/api/v1/zoom/quarantine/{id}/retry", api_zoom.retry_delivery, name="zoom_retry")
 
     # YouTube stream, checkpoints and the self-attendance form (issue 7)
     r.add_post(BATCH + "/checkpoints", api_stream.create_checkpoint, name="create_checkpoint")

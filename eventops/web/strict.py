@@ -1,4 +1,5 @@
-"""Pages that run only our own static scripts: one strict Content-Security-Policy and versioned asset URLs."""
+"""Pages that run only our own static scripts: one strict Content-Security-Policy and versioned asset URLs;
+and no page of ours inside another site's frame."""
 
 from __future__ import annotations
 
@@ -24,6 +25,17 @@ def content_security_policy(*, camera: bool = False) -> str:
         else ("img-src 'self' data:",)
     )
     return "; ".join((*_BASE, *media))
+
+
+async def _no_framing(request: web.Request, response: web.StreamResponse) -> None:
+    """Every HTML page refuses to be framed by another site (clickjacking), whatever its other policy."""
+    if response.content_type == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+
+
+def setup_no_framing(app: web.Application) -> None:
+    """Add `frame-ancestors 'none'` to every HTML response that has no stricter policy of its own."""
+    app.on_response_prepare.append(_no_framing)
 
 
 def static_url(request: web.Request, filename: str) -> str:

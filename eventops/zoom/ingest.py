@@ -28,12 +28,12 @@ from eventops.zoom.sessions import (
     apply_events,
     connection_key,
     pick_batches,
+    read_event,
 )
 from integrations.zoom import (
     WebhookPayloadError,
     WebhookSignatureError,
     ZoomWebhookEvent,
-    parse_event,
     url_validation_response,
     verify_signature,
 )
@@ -70,7 +70,7 @@ def receive(
         raise Unauthorized(f"webhook refused: {exc}", code=code) from None
     try:
         text = body.decode("utf-8")
-        event = parse_event(text)
+        event = read_event(text)
     except UnicodeDecodeError:
         raise BadRequest("the body must be UTF-8 JSON", code=ErrorCode.BAD_PAYLOAD) from None
     except WebhookPayloadError as exc:
@@ -105,16 +105,18 @@ async def store_events(conn: AsyncConnection, rows: list[dict[str, Any]]) -> Non
     await conn.execute(upsert(conn.dialect.name, EVENTS).on_conflict_do_nothing(), rows)
 
 
-async def _claim(session: AsyncSession, limit: int) -> list[tuple[int, str]]:
-    """The oldest unprocessed rows; another process skips rows this transaction holds (PostgreSQL)."""
+def _queue(*columns: Any, limit: int, only: int | None = None) -> Any:
+    """The oldest unprocessed rows (waiting and quarantined ones carry an `error`), or row `only` if it is."""
     c = EVENTS.c
-    query = (
-        select(c.id, c.body)
-        .where(c.processed_at.is_(None), c.error.is_(None))
-        .order_by(c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+    query = select(*columns).where(c.processed_at.is_(None), c.error.is_(None))
+    if only is not None:
+        query = query.where(c.id == only)
+    return query.order_by(c.id).limit(limit)
+
+
+async def _claim(session: AsyncSession, limit: int, only: int | None = None) -> list[tuple[int, str]]:
+    """The oldest unprocessed rows; another process skips rows this transaction holds (PostgreSQL)."""
+    query = _queue(EVENTS.c.id, EVENTS.c.body, limit=limit, only=only).with_for_update(skip_locked=True)
     rows = (await (await session.connection()).execute(query)).all()
     return [(row_id, body) for row_id, body in rows]
 
@@ -134,7 +136,7 @@ def _parse(rows: list[tuple[int, str]], errors: dict[int, str]) -> list[EventIte
     items = []
     for row_id, body in rows:
         try:
-            items.append(EventItem(row_id, parse_event(body)))
+            items.append(EventItem(row_id, read_event(body)))
         except WebhookPayloadError as exc:
             errors[row_id] = f"unreadable: {exc}"
     return items
@@ -158,10 +160,18 @@ async def _serialise(session: AsyncSession) -> None:
         await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WORKER_LOCK})
 
 
-async def process_pending(session: AsyncSession, limit: int = ROUND) -> int:
-    """Process up to `limit` stored deliveries in one transaction; returns how many were taken."""
+async def pending_ids(session: AsyncSession, limit: int = ROUND) -> list[int]:
+    """The ids of the oldest unprocessed deliveries, for processing them one at a time."""
+    rows = await (await session.connection()).execute(_queue(EVENTS.c.id, limit=limit))
+    ids = list(rows.scalars())
+    await session.commit()
+    return ids
+
+
+async def process_pending(session: AsyncSession, limit: int = ROUND, *, only: int | None = None) -> int:
+    """Process up to `limit` stored deliveries (or only row `only`) in one transaction; returns how many."""
     await _serialise(session)
-    claimed = await _claim(session, limit)
+    claimed = await _claim(session, limit, only)
     if not claimed:
         await session.commit()
         return 0

@@ -33,6 +33,7 @@ from eventops.live import hub as live
 from eventops.storage.chunks import select_in
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch, OnlineSession, ZoomEvent
+from eventops.storage.text import clean_fields
 from eventops.timeutil import utcnow
 from integrations.zoom import ZoomWebhookEvent, parse_event
 from integrations.zoom.errors import WebhookPayloadError
@@ -62,6 +63,11 @@ class Outcome:
 
     waiting: set[int] = field(default_factory=set)
     opened: set[str] = field(default_factory=set)
+
+
+def read_event(body: str) -> ZoomWebhookEvent:
+    """A delivery's body parsed, its text made storable: Zoom relays NULs and lone surrogates people type."""
+    return clean_fields(parse_event(body))
 
 
 def connection_key(
@@ -157,7 +163,7 @@ async def _instance_ends(session: AsyncSession, items: list[EventItem]) -> dict[
         )
         for (body,) in (await (await session.connection()).execute(query)).all():
             try:
-                event = parse_event(body)
+                event = read_event(body)
             except WebhookPayloadError:
                 continue
             if event.meeting is not None:

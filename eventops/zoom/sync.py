@@ -27,6 +27,7 @@ from eventops.identity.states import ReviewState
 from eventops.storage.chunks import execute_rows
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
+from eventops.storage.text import clean, clean_fields
 from eventops.timeutil import utcnow
 from eventops.zoom.sessions import SESSIONS, connection_key
 from integrations.zoom import (
@@ -108,6 +109,7 @@ class _Stored:
 
 
 def _row_values(batch_id: int, uuid: str, row: ReportParticipant) -> dict[str, Any]:
+    row, uuid = clean_fields(row), clean(uuid)  # names as people typed them: NULs, lone surrogates
     return {
         "batch_id": batch_id,
         "connection_key": connection_key(uuid, row.user_id, "", row.name, row.join_time),

@@ -19,13 +19,15 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.errors import Conflict, ErrorCode
 from eventops.keys import ENGINE, HTTP_CLIENT, SESSIONMAKER, ZOOM_INBOX, ZOOM_WORKER
 from eventops.settings import Settings
-from eventops.zoom.ingest import ROUND, process_pending, store_events
+from eventops.zoom.ingest import ROUND, pending_ids, process_pending, store_events
+from eventops.zoom.quarantine import describe, quarantine
 from integrations.zoom import ZoomClient
 
 log = logging.getLogger(__name__)
@@ -118,12 +120,37 @@ class ZoomWorker:
         """Full rounds, then the last partial one: everything committed before the pass is then processed.
 
         What arrives during the pass waits for the next one, so a sustained burst is processed in large
-        rounds (cheap per event) rather than in a round per group commit.
+        rounds (cheap per event) rather than in a round per group commit. A round that fails on what it
+        holds (not on a lost database) is redone a delivery at a time, so that one bad delivery is
+        quarantined instead of failing every round and holding up everything behind it.
         """
         while True:
-            async with self._sessionmaker() as session:
-                if await process_pending(session, ROUND) < ROUND:
-                    return
+            try:
+                async with self._sessionmaker() as session:
+                    taken = await process_pending(session, ROUND)
+            except Exception as exc:
+                if transient(exc):
+                    raise
+                log.warning("a zoom webhook round failed (%s); processing it one delivery at a time", exc)
+                taken = await self._one_at_a_time()
+            if taken < ROUND:
+                return
+
+    async def _one_at_a_time(self) -> int:
+        """Process the next round's deliveries singly, quarantining each that fails on its own."""
+        async with self._sessionmaker() as session:
+            ids = await pending_ids(session, ROUND)
+        for row_id in ids:
+            try:
+                async with self._sessionmaker() as session:
+                    await process_pending(session, only=row_id)
+            except Exception as exc:
+                if transient(exc):
+                    raise
+                log.exception("zoom webhook %d cannot be processed; quarantined", row_id)
+                async with self._sessionmaker() as session:
+                    await quarantine(session, row_id, describe(exc))
+        return len(ids)
 
 
 class WebhookInbox:
@@ -157,18 +184,51 @@ class WebhookInbox:
             while len(group) < GROUP_LIMIT and not self._queue.empty():
                 group.append(self._queue.get_nowait())
             try:
-                async with self._engine.begin() as conn:
-                    await store_events(conn, [row for row, _ in group])
+                await self._write(group)
             except Exception as exc:
-                log.exception("storing %d zoom webhooks failed", len(group))
-                for _, done in group:
-                    if not done.done():
-                        done.set_exception(exc)
-                continue
-            for _, done in group:
-                if not done.done():
-                    done.set_result(None)
+                if len(group) == 1 or transient(exc):
+                    log.exception("storing %d zoom webhooks failed", len(group))
+                    _answer(group, exc)
+                    continue
+                # One bad row must not fail its innocent neighbours: each is written and answered alone.
+                log.warning("storing %d zoom webhooks failed (%s); storing them one by one", len(group), exc)
+                for one in group:
+                    try:
+                        await self._write([one])
+                    except Exception as alone:
+                        log.exception("storing a zoom webhook failed")
+                        _answer([one], alone)
+                    else:
+                        _answer([one], None)
+            else:
+                _answer(group, None)
             self._worker.notify()
+
+    async def _write(self, group: list[tuple[dict[str, Any], asyncio.Future[None]]]) -> None:
+        async with self._engine.begin() as conn:
+            await store_events(conn, [row for row, _ in group])
+
+
+def _answer(group: list[tuple[dict[str, Any], asyncio.Future[None]]], error: BaseException | None) -> None:
+    """Wake the requests waiting for these rows: stored (None), or the error storing raised."""
+    for _, done in group:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+
+
+def transient(exc: BaseException) -> bool:
+    """Whether a failure is the database's (lost, shutting down, busy) rather than the data's: retry later."""
+    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        # connection (08), rollback (40: deadlock, serialization), resources (53), operator (57), system (58)
+        state = str(getattr(exc.orig, "sqlstate", "") or "")
+        return exc.connection_invalidated or state[:2] in {"08", "40", "53", "57", "58"}
+    return False
 
 
 async def _stop(task: asyncio.Task[None]) -> None:

@@ -27,7 +27,7 @@ def utc_now() -> datetime:
 
 def channel_id_for(name: str) -> str:
     """A stable fake channel id (UC + 22 characters) for an author name."""
-    digest = base64.urlsafe_b64encode(hashlib.sha256(name.encode()).digest()).decode()
+    digest = base64.urlsafe_b64encode(hashlib.sha256(name.encode("utf-8", "surrogatepass")).digest()).decode()
     return "UC" + digest[:22]
 
 

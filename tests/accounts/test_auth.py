@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
@@ -83,12 +84,17 @@ async def test_login_sets_a_session_that_opens_pages_and_api(client: TestClient,
     await engine.dispose()
     status, _ = await _login(client, "panitia", "salah-sandi")
     assert status == 401
-    status, csrf = await _login(client, "panitia", "rahasia-sekali")
+    status, before_login = await _login(client, "panitia", "rahasia-sekali")
     assert status == 303
     home = await client.get("/")
     assert home.status == 200 and "panitia" in await home.text()
-    # cookie-authenticated writes need the CSRF token
+    found = re.search(r'name="csrf" value="([^"]+)"', await home.text())
+    assert found is not None
+    csrf = found.group(1)
+    # cookie-authenticated writes need the CSRF token of the session (not the one from before login)
     assert (await client.post("/api/v1/events", json=EVENT)).status == 403
+    resp = await client.post("/api/v1/events", json=EVENT, headers={"X-CSRF-Token": before_login})
+    assert resp.status == 403
     resp = await client.post("/api/v1/events", json=EVENT, headers={"X-CSRF-Token": csrf})
     assert resp.status == 201
     resp = await client.post("/logout", data={"csrf": csrf}, allow_redirects=False)
@@ -111,3 +117,56 @@ async def test_passwords_are_hashed_with_salt() -> None:
     assert a != b and "rahasia" not in a
     assert auth.verify_password("rahasia-sekali", a) and not auth.verify_password("rahasia-sekalI", a)
     assert not auth.verify_password("x", "garbage")
+
+
+OFF_SITE = [
+    "//evil.example/phish",
+    "/\t/evil.example/phish",
+    "/\n/evil.example/phish",
+    "/\r/evil.example/phish",
+    "/\r\n/evil.example/phish",
+    "/\\evil.example/phish",
+    "\\\\evil.example/phish",
+    "/\\/evil.example/phish",
+    "https://evil.example/phish",
+    "javascript:alert(1)",
+    " //evil.example/phish",
+    "/ /evil.example",
+    "evil.example",
+]
+
+
+async def _login_to(client: TestClient, db_url: str, target: str) -> str:
+    """Log in with `next=target`; where the redirect goes."""
+    engine = create_engine(db_url)
+    async with make_sessionmaker(engine)() as session:
+        await auth.set_password(session, "panitia", "rahasia-sekali", Role.organiser)
+    await engine.dispose()
+    page = await client.get("/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', await page.text())
+    assert csrf is not None
+    form = {"name": "panitia", "password": "rahasia-sekali", "csrf": csrf.group(1), "next": target}
+    resp = await client.post("/login", data=form, allow_redirects=False)
+    assert resp.status == 303, await resp.text()
+    return resp.headers["Location"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+async def test_login_redirects_only_to_a_path_on_this_site(
+    client: TestClient, db_url: str, target: str
+) -> None:
+    assert await _login_to(client, db_url, target) == "/"
+    page = await client.get("/login", params={"next": target})
+    assert 'name="next" value="/"' in await page.text()
+
+
+async def test_the_issue_example_url_is_not_followed_off_site(client: TestClient, db_url: str) -> None:
+    page = await client.get("/login?next=/%09/evil.example/phish")
+    assert 'name="next" value="/"' in await page.text()
+
+
+@pytest.mark.parametrize(
+    "target", ["/", "/scan", "/dashboard/bali-2023/K1", "/stream/bali-2023/K1?x=1&y=%20"]
+)
+async def test_login_goes_on_to_a_local_path(client: TestClient, db_url: str, target: str) -> None:
+    assert await _login_to(client, db_url, target) == target

@@ -388,9 +388,24 @@ async def test_search_forgives_a_typo_in_a_name(
 async def test_search_by_nip_ignores_spaces_and_dots(
     client: TestClient, tokens: dict[str, str], door: dict[str, str]
 ) -> None:
-    [found] = await _search(client, tokens["staff"], q="1985 0312.2010")
+    [found] = await _search(client, tokens["staff"], q="1985 0312.2010 01 1 003")
     assert found["name"] == "I Made Sudarma" and found["nip"] == "198503**********03"
+    [found] = await _search(client, tokens["organiser"], q="1985 0312.2010")
+    assert found["nip"] == "198503122010011003"
     assert await _search(client, tokens["staff"], q="1111 2222") == []  # no fuzzy guessing of NIPs
+
+
+async def test_staff_cannot_recover_a_nip_digit_by_digit(
+    client: TestClient, tokens: dict[str, str], door: dict[str, str]
+) -> None:
+    # The masked NIP shows the first six digits; a prefix search would confirm each next one.
+    for known in ("198503", "1985031", "19850312201001100"):
+        assert await _search(client, tokens["staff"], q=known) == [], known
+        assert await _search(client, tokens["moderator"], q=known) == [], known
+        assert [p["name"] for p in await _search(client, tokens["organiser"], q=known)] == ["I Made Sudarma"]
+    assert [p["name"] for p in await _search(client, tokens["staff"], q="198503122010011003")] == [
+        "I Made Sudarma"
+    ]
 
 
 async def test_exact_matches_come_before_fuzzy_ones(

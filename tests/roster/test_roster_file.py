@@ -454,6 +454,31 @@ def test_too_many_rows_is_refused() -> None:
     assert "100.000" in error.message and "100,000" in error.message
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("where", ["under the header", "above the header", "between rows"])
+def test_blank_rows_count_against_the_row_limit(kind: str, where: str) -> None:
+    header, row, blank = (
+        ["nip", "name", "agency", "batch"],
+        [NIP_A, "Suparman", "Pemkab Badung", "K1"],
+        [""] * 4,
+    )
+    blanks = [blank] * 1_100
+    table = {
+        "under the header": [header, row, *blanks],
+        "above the header": [*blanks, header, row],
+        "between rows": [header, *blanks[:600], row, *blanks[600:]],
+    }[where]
+    data = csv_bytes(table) if kind == "csv" else xlsx_bytes(table)
+    with pytest.raises(RosterFileError) as raised:
+        parse_roster(data, max_rows=1_000)
+    if kind == "xlsx" and where == "above the header":
+        assert raised.value.code == "empty_file"  # an XLSX's header is looked for in its first rows only
+        return
+    assert raised.value.code == "too_many_rows"
+    assert "1.000" in raised.value.message and "blank rows count" in raised.value.message
+    assert parse_roster(data, max_rows=1_200).rows[0].nip == NIP_A
+
+
 def test_file_errors_are_domain_errors_with_details() -> None:
     error = file_error(b"")
     assert isinstance(error, Invalid)

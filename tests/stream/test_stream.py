@@ -414,6 +414,16 @@ async def test_chat_text_and_names_are_stored_as_typed_and_shown_escaped_with_ni
     assert f'data-viewers="{broadcast.viewers_at(clock())}"' in html
 
 
+async def test_nul_and_lone_surrogates_from_the_chat_are_stored_cleaned(
+    yt: TestClient, k1: int, tokens: dict[str, str], db_url: str, clock: ManualClock, broadcast: FakeBroadcast
+) -> None:
+    message = broadcast.say(START + timedelta(seconds=5), "Ma\x00de\ud800", "ha\x00lo \udfff")
+    clock.advance(10)
+    assert (await poll(yt, tokens["moderator"]))["new_messages"] == 1
+    [row] = [m for m in await stored(db_url, ChatMessage) if m.message_id == message.id]
+    assert (row.author_name, row.text) == ("Made\ufffd", "halo \ufffd")
+
+
 async def test_a_deleted_answer_keeps_its_credit(
     yt: TestClient, k1: int, tokens: dict[str, str], db_url: str, clock: ManualClock, broadcast: FakeBroadcast
 ) -> None:

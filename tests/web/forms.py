@@ -8,23 +8,29 @@ from aiohttp.test_utils import TestClient
 
 from eventops.accounts import auth
 from eventops.accounts.auth import Role
+from eventops.keys import SETTINGS
+from eventops.web.auth import CSRF_COOKIE, SESSION_COOKIE, session_csrf
 from tests.helpers import db_session
-
-CSRF = "csrf-console-test-token"
 
 
 async def log_in(client: TestClient, db_url: str, role: Role = Role.organiser) -> None:
-    """Give the client a login session of `role` and the double-submit CSRF cookie, as browsers hold them."""
+    """Give the client a login session of `role` and its CSRF cookie, as a browser holds them after login."""
     async with db_session(db_url) as session:
         token = await auth.create_token(session, role, f"panitia-{role.name}", kind="session")
-    client.session.cookie_jar.update_cookies({"eventops_session": token, "eventops_csrf": CSRF})
+    csrf = session_csrf(client.app[SETTINGS].secret_key, token)
+    client.session.cookie_jar.update_cookies({SESSION_COOKIE: token, CSRF_COOKIE: csrf})
+
+
+def csrf_of(client: TestClient) -> str:
+    """The CSRF token the client's login session holds."""
+    return client.session.cookie_jar.filter_cookies(client.make_url("/"))[CSRF_COOKIE].value
 
 
 async def post_form(
     client: TestClient, path: str, fields: dict[str, str], *, csrf: bool = True
 ) -> tuple[int, str]:
     """POST a form as the page would (with its CSRF field unless told not to); the status and the HTML."""
-    data = {"csrf": CSRF, **fields} if csrf else fields
+    data = {"csrf": csrf_of(client), **fields} if csrf else fields
     resp = await client.post(path, data=data, allow_redirects=False)
     return resp.status, await resp.text()
 

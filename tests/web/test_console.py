@@ -12,13 +12,12 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from eventops.accounts import auth
 from eventops.accounts.auth import Role
 from eventops.storage.models import Event, Participant
-from tests.helpers import EVENT, bearer, create_event, db_session, stored
+from tests.helpers import EVENT, bearer, create_event, stored
 from tests.rosters import changed, make_rows, to_csv
+from tests.web.forms import csrf_of, log_in
 
-CSRF = "csrf-console-test"
 NEW_EVENT = {"slug": "ntb-2024", "name": "Pelatihan ASN NTB 2024", "timezone": "Asia/Makassar"}
 BATCH_FORM = {
     "code": "K1",
@@ -34,16 +33,10 @@ BATCH_FORM = {
 }
 
 
-async def log_in(client: TestClient, db_url: str, role: Role = Role.organiser) -> None:
-    """Give the client a session cookie of `role` and the double-submit CSRF cookie."""
-    async with db_session(db_url) as session:
-        token = await auth.create_token(session, role, f"console-{role.name}", kind="session")
-    client.session.cookie_jar.update_cookies({"eventops_session": token, "eventops_csrf": CSRF})
-
-
 async def post_form(client: TestClient, url: str, data: dict[str, str], csrf: bool = True) -> Any:
     """POST a form as the browser does (with the CSRF field unless told not to), without following."""
-    return await client.post(url, data={**data, **({"csrf": CSRF} if csrf else {})}, allow_redirects=False)
+    fields = {**data, "csrf": csrf_of(client)} if csrf else data
+    return await client.post(url, data=fields, allow_redirects=False)
 
 
 def field_error(html: str, field: str) -> str | None:
@@ -200,10 +193,10 @@ async def test_an_unknown_event_is_404(organiser: TestClient) -> None:
 # --- the roster -----------------------------------------------------------------------------------------
 
 
-def upload(data: bytes, filename: str = "peserta.csv") -> FormData:
-    """A multipart roster upload with the CSRF field."""
+def upload(client: TestClient, data: bytes, filename: str = "peserta.csv") -> FormData:
+    """A multipart roster upload with the client's CSRF field."""
     form = FormData()
-    form.add_field("csrf", CSRF)
+    form.add_field("csrf", csrf_of(client))
     form.add_field("file", io.BytesIO(data), filename=filename, content_type="text/csv")
     return form
 
@@ -218,7 +211,7 @@ async def test_a_roster_with_a_bad_row_lists_it_and_stores_nothing(
     organiser: TestClient, two_batches: str, db_url: str
 ) -> None:
     rows = changed(make_rows(4, seed=3), 2, nip="12345")
-    resp = await organiser.post(f"/events/{two_batches}/roster", data=upload(to_csv(rows)))
+    resp = await organiser.post(f"/events/{two_batches}/roster", data=upload(organiser, to_csv(rows)))
     assert resp.status == 422
     html = await resp.text()
     assert re.search(r'class="issue" data-row="4" data-column="nip" data-code="nip_length"', html)
@@ -230,7 +223,7 @@ async def test_a_roster_preview_stores_nothing_and_its_import_does(
     organiser: TestClient, two_batches: str, db_url: str
 ) -> None:
     rows = make_rows(6, seed=5)
-    resp = await organiser.post(f"/events/{two_batches}/roster", data=upload(to_csv(rows)))
+    resp = await organiser.post(f"/events/{two_batches}/roster", data=upload(organiser, to_csv(rows)))
     assert resp.status == 200
     html = await resp.text()
     assert 'data-count="created">6<' in html
@@ -252,7 +245,7 @@ async def test_a_roster_preview_stores_nothing_and_its_import_does(
 
     # the same file again: all unchanged; one changed name: one changed
     again = await organiser.post(
-        f"/events/{two_batches}/roster", data=upload(to_csv(changed(rows, 0, name="X Y")))
+        f"/events/{two_batches}/roster", data=upload(organiser, to_csv(changed(rows, 0, name="X Y")))
     )
     html = await again.text()
     assert 'data-count="updated">1<' in html and 'data-count="unchanged">5<' in html
@@ -276,7 +269,9 @@ async def test_a_roster_form_without_a_file_or_csrf_is_refused(
     form.add_field("file", to_csv(make_rows(2)), filename="p.csv")
     assert (await organiser.post(f"/events/{two_batches}/roster", data=form)).status == 403
     too_big = b"nip,name\n" + b"x" * 2_000_000  # the test settings take 2,000,000 bytes
-    assert (await organiser.post(f"/events/{two_batches}/roster", data=upload(too_big))).status == 413
+    assert (
+        await organiser.post(f"/events/{two_batches}/roster", data=upload(organiser, too_big))
+    ).status == 413
     assert await stored(db_url, Participant) == []
 
 
