@@ -20,6 +20,7 @@ from eventops.web import (
     live,
     metrics,
     pages,
+    stream_page,
     webhooks,
 )
 from eventops.web import scanner as scanner_pages
@@ -33,7 +34,9 @@ PARTICIPANT = EVENT + "/participants/{nip}"
 BATCH = EVENT + "/batches/{code}"
 ZOOM = BATCH + "/zoom"
 YOUTUBE = BATCH + "/youtube"
+CHECKPOINT = BATCH + "/checkpoints/{checkpoint}"
 PASS = "/p/{token}"
+STREAM = "/stream/{event}/{code}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -41,6 +44,7 @@ def setup_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/metrics", metrics.metrics_page, name="metrics")
+    r.add_get("/favicon.ico", pages.favicon, name="favicon")
     r.add_get("/", pages.home, name="home")
     r.add_get("/login", pages.login_form, name="login_form")
     r.add_post("/login", pages.login, name="login")
@@ -96,11 +100,20 @@ def setup_routes(app: web.Application) -> None:
     # YouTube stream, checkpoints and the self-attendance form (issue 7)
     r.add_post(BATCH + "/checkpoints", api_stream.create_checkpoint, name="create_checkpoint")
     r.add_get(BATCH + "/checkpoints", api_stream.list_checkpoints, name="checkpoints")
+    r.add_post(
+        BATCH + "/checkpoints/{checkpoint}/close", api_stream.close_checkpoint, name="close_checkpoint"
+    )
     r.add_get(YOUTUBE, api_stream.stream_state, name="youtube_state")
     r.add_post(YOUTUBE + "/start", api_stream.start_polling, name="youtube_start")
     r.add_post(YOUTUBE + "/stop", api_stream.stop_polling, name="youtube_stop")
     r.add_post(YOUTUBE + "/poll", api_stream.poll_now, name="youtube_poll")
-    r.add_get("/stream/{event}/{code}", api_stream.stream_page, name="stream_page")
+    r.add_get(STREAM, stream_page.stream_page, name="stream_page")
+    r.add_post(STREAM + "/checkpoints", stream_page.open_checkpoint, name="stream_open_checkpoint")
+    r.add_post(
+        STREAM + "/checkpoints/{checkpoint}/close",
+        stream_page.close_checkpoint,
+        name="stream_close_checkpoint",
+    )
     r.add_get("/b/{event}/{code}/hadir", hadir.hadir_form, name="hadir_form")
     r.add_post("/b/{event}/{code}/hadir", hadir.hadir_submit, name="hadir_submit")
 
