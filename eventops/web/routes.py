@@ -84,6 +84,7 @@ def setup_routes(app: web.Application) -> None:
     for fmt in ("csv", "xlsx", "pdf"):
         r.add_get(f"{BATCH}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
     r.add_get(BATCH + "/summary", api_attendance.summary, name="summary")
+    r.add_get(BATCH + "/people", api_attendance.people, name="batch_people")
 
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")
