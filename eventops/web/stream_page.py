@@ -8,7 +8,7 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.errors import Conflict, ErrorCode, Invalid
-from eventops.i18n import format_datetime_id, format_decimal_id, format_int_id
+from eventops.i18n import format_datetime_id, format_decimal_id, format_int_id, format_time_id
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
 from eventops.storage.models import Batch, Event
 from eventops.stream import checkpoints
@@ -92,8 +92,8 @@ async def _render(
         checkpoints=[
             {
                 "code": c.code,
-                "opens": format_datetime_id(c.opens_at, tz),
-                "closes": format_datetime_id(c.closes_at, tz),
+                "opens": format_time_id(c.opens_at, tz),  # a code lives minutes: the time says enough
+                "closes": format_time_id(c.closes_at, tz),
                 "received": format_int_id(n),
                 "state": _state(c.opens_at, c.closes_at, now),
             }
