@@ -82,6 +82,7 @@ class ErrorCode(StrEnum):
     YOUTUBE_NOT_CONFIGURED = "youtube_not_configured"  # no YouTube API key set
     NO_YOUTUBE_VIDEO = "no_youtube_video"  # the batch has no YouTube video id
     CHECKPOINT_EXISTS = "checkpoint_exists"  # the batch has a checkpoint with this code already
+    CHECKPOINT_NOT_FOUND = "checkpoint_not_found"  # the batch has no checkpoint with this code
 
     # The review queue.
     REVIEW_ITEM_NOT_FOUND = "review_item_not_found"  # no connection with this id in the batch

@@ -117,6 +117,11 @@ def format_int_id(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def format_decimal_id(x: float, decimals: int = 1) -> str:
+    """`7,8` and `1.234,5`: dot for thousands, comma for decimals."""
+    return f"{x:,.{decimals}f}".translate(str.maketrans(",.", ".,"))
+
+
 def format_int_en(n: int) -> str:
     """`5,000`: comma as thousands separator."""
     return f"{n:,}"

@@ -14,6 +14,7 @@ from eventops.i18n import (
     format_date_id,
     format_datetime_en,
     format_datetime_id,
+    format_decimal_id,
     format_int_en,
     format_int_id,
     format_percent_en,
@@ -129,6 +130,18 @@ def test_indonesian_integers_read_back(n: int) -> None:
     text = format_int_id(n)
     assert "," not in text and int(text.replace(".", "")) == n
     assert all(len(group) == 3 for group in text.lstrip("-").split(".")[1:])
+
+
+def test_indonesian_decimals_use_a_comma() -> None:
+    assert format_decimal_id(7.8) == "7,8"
+    assert format_decimal_id(1234.56) == "1.234,6"
+    assert format_decimal_id(30, 0) == "30"
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
+def test_indonesian_decimals_read_back(x: float) -> None:
+    text = format_decimal_id(x)
+    assert float(text.replace(".", "").replace(",", ".")) == pytest.approx(x, abs=0.05)
 
 
 @pytest.mark.parametrize(

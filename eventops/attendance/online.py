@@ -1,7 +1,8 @@
 """Who of a batch is on Zoom now, who was and who never joined: the moderators' participant list.
 
-States partition the batch's participants: `online` has an open matched session now, `offline_now` has
-matched sessions but none open, `never` has no matched session at all. Unmatched sessions count for nobody.
+States: `online` has an open matched session now, `offline_now` has matched sessions but none open, `never`
+has no matched session and no check-in at the door (someone in the hall is not missing from Zoom). Unmatched
+sessions count for nobody.
 Filtering, counting and paging are done in SQL; the minutes of the one page are computed from its sessions,
 fetched in one query, as the union of the intervals clipped to the batch window up to now.
 """
@@ -18,11 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import BadRequest, ErrorCode
 from eventops.intervals import Interval, session_interval, union_minutes
 from eventops.roster.nip import mask_nip
-from eventops.storage.models import Batch, OnlineSession, Participant
+from eventops.storage.models import Batch, CheckIn, OnlineSession, Participant
 from eventops.timeutil import utcnow
 
 SESSIONS = OnlineSession.__table__  # type: ignore[attr-defined]
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
+CHECKINS = CheckIn.__table__  # type: ignore[attr-defined]
 MAX_LIMIT = 500
 State = Literal["online", "offline_now", "never"]
 STATES: tuple[str, ...] = ("online", "offline_now", "never")
@@ -97,7 +99,9 @@ async def online_list(
     elif state == "offline_now":
         where += [has_any, not_(has_open)]
     elif state == "never":
-        where.append(not_(has_any))
+        # Nobody to chase who is already in the hall: checked in at this batch's door counts as there.
+        checked_in = exists().where(CHECKINS.c.batch_id == batch.id, CHECKINS.c.participant_id == p.id)
+        where += [not_(has_any), not_(checked_in)]
     if q.strip():
         where.append(func.lower(p.name).like(f"%{_escape_like(q.strip().lower())}%", escape="\\"))
     conn = await session.connection()

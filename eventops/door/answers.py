@@ -38,6 +38,7 @@ class PersonView:
     unit: str
     batch: str
     nip_masked: str | None
+    mode: str = "offline"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class ScanAnswer:
                 "unit": person.unit,
                 "batch": person.batch,
                 "nip_masked": person.nip_masked,
+                "mode": person.mode,
             },
             "checked_in_at": self.checked_in_at.astimezone(tz).isoformat() if self.checked_in_at else None,
             "station": self.station,
@@ -103,6 +105,11 @@ def message_for(answer: ScanAnswer) -> str:
     tz = answer.timezone
     name = answer.participant.name if answer.participant else ""
     if answer.result is ScanResult.ok:
+        if answer.participant is not None and answer.participant.mode == "online":
+            # Registered for Zoom yet at the door: let them in, but say so (the desk may need to know).
+            return (
+                f"Silakan masuk, {name} (terdaftar daring) · Checked in: {name} (registered to attend online)"
+            )
         return f"Silakan masuk, {name} · Checked in: {name}"
     if answer.result is ScanResult.duplicate and answer.checked_in_at is not None:
         at = answer.checked_in_at

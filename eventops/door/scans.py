@@ -101,6 +101,7 @@ def _person(row: Mapping[str, Any]) -> PersonView:
         unit=row["p_unit"],
         batch=row["h_code"],
         nip_masked=mask_nip(row["p_nip"]) if row["p_nip"] else None,
+        mode=row["p_mode"],
     )
 
 

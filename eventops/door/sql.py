@@ -40,6 +40,7 @@ PERSON_COLUMNS = (
     PARTICIPANTS.c.agency.label("p_agency"),
     PARTICIPANTS.c.unit.label("p_unit"),
     PARTICIPANTS.c.nip.label("p_nip"),
+    PARTICIPANTS.c.mode.label("p_mode"),
     HOME.c.id.label("h_id"),
     HOME.c.code.label("h_code"),
     HOME.c.name.label("h_name"),

@@ -156,6 +156,7 @@ async def register_walk_in(
         unit=clean.unit,
         batch=code,
         nip_masked=mask_nip(clean.nip) if clean.nip else None,
+        mode="offline",
     )
     found = Found(
         event_id=batch.event_id,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.storage.models import Batch, Event, Participant
+from eventops.storage.models import Batch, CheckIn, Event, Participant
 
 _NOT_DIGIT = re.compile(r"[\s.\-]")
 # WRatio of a 6-letter typo like `sudrma` against `I Made Sudarma` is 75; unrelated names stay below 70.
@@ -96,3 +97,16 @@ async def _closest_names(
         .where(col(Participant.id).in_(list(rank)))
     )
     return sorted(((p, b) for p, b in rows.all()), key=lambda pb: rank[pb[0].id or 0])
+
+
+async def checked_in_at(session: AsyncSession, people: list[Participant]) -> dict[int, datetime]:
+    """When each of `people` was checked in at their own batch, by participant id (absent: not yet)."""
+    ids = [p.id for p in people if p.id is not None]
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(CheckIn.participant_id, CheckIn.checked_in_at)
+        .join(Participant, col(Participant.id) == CheckIn.participant_id)
+        .where(col(CheckIn.participant_id).in_(ids), col(CheckIn.batch_id) == Participant.batch_id)
+    )
+    return {pid: at for pid, at in rows.all()}

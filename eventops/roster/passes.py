@@ -54,6 +54,7 @@ class PassView:
     venue: str
     batch: Batch
     zoom_join_url: str | None = None  # the personal Zoom link, once pushed (issue 5)
+    mode: str = "offline"  # online: the page leads with the Zoom link, not the venue
 
 
 async def pass_view(session: AsyncSession, token: str) -> PassView:
@@ -85,6 +86,7 @@ async def pass_view(session: AsyncSession, token: str) -> PassView:
         venue=batch.venue,
         batch=batch,
         zoom_join_url=person.zoom_join_url,
+        mode=person.mode,
     )
 
 

@@ -1,8 +1,8 @@
 /* The moderators' dashboard: counters per channel, the recap and the review queue of one batch.
  *
  * Live from the batch's Server-Sent Events stream (each change marks parts of the page stale; each part is
- * refetched at most once per its interval, see MIN_MS), and polled every 15 s while the stream is down. Everything that came from
- * outside (display names, roster names, messages) is shown with textContent, never as HTML.
+ * refetched at most once per its interval, see MIN_MS), and polled every 15 s while the stream is down. Everything that
+ * came from outside (display names, roster names, messages) is shown with textContent, never as HTML.
  */
 (function () {
   "use strict";
@@ -12,7 +12,8 @@
   const API = root.dataset.api;
   const TZ = root.dataset.timezone || undefined;
   const POLL_MS = 15000;
-  const REVIEW_LIMIT = 100;
+  const REVIEW_PAGE = 20; // a page at a time: a long queue made the phone page 43,000 px tall
+  let reviewLimit = REVIEW_PAGE;
 
   let reasons = {};
   try {
@@ -182,6 +183,12 @@
     form: ["Formulir", "Form"],
   };
 
+  /** Before the batch ends nobody is absent yet, only not here yet (a K2 dashboard at 07.00 is all "absent"). */
+  function statusLabels(phase, frozen) {
+    if (frozen || phase === "after") return STATUS;
+    return { ...STATUS, absent: ["Belum hadir", "Not here yet"] };
+  }
+
   function fillTable(table, counts, labels) {
     const body = table.tBodies[0];
     body.textContent = "";
@@ -198,11 +205,144 @@
 
   async function loadRecap() {
     const s = await call("/summary");
-    fillTable($("recap-status"), s.by_status || {}, STATUS);
+    const labels = statusLabels(s.phase, s.frozen);
+    fillTable($("recap-status"), s.by_status || {}, labels);
     fillTable($("recap-mode"), s.by_mode || {}, MODE);
     $("recap-frozen").hidden = !s.frozen;
+    const note = $("recap-phase");
+    note.textContent = "";
+    note.dataset.phase = s.phase || "";
+    if (s.phase === "before" && !s.frozen) note.append(el("span", "", "Kelompok belum dimulai.", "The batch has not started yet."));
+    else if (s.phase === "during" && !s.frozen) note.append(el("span", "", "Kelompok sedang berjalan; angka belum final.", "The batch is running; figures are not final."));
+    note.hidden = !note.textContent;
     $("recap").hidden = false;
+    fillAgencies(s.by_agency || [], labels);
   }
+
+  // --- per agency, and the filter by agency ---------------------------------------------------------------
+
+  let agencyRows = [];
+
+  function fillAgencies(rows, labels) {
+    agencyRows = rows;
+    const head = $("agency-absent-head");
+    head.textContent = "";
+    head.append(el("span", "", labels.absent[0], labels.absent[1]));
+    const select = $("agency-filter");
+    const chosen = select.value;
+    const names = rows.map((g) => g.agency);
+    const have = [...select.options].slice(1).map((o) => o.value);
+    if (names.join("\u0000") !== have.join("\u0000")) {
+      select.length = 1;
+      for (const name of names) {
+        const option = el("option", "", name);
+        option.value = name;
+        select.append(option);
+      }
+      select.value = names.includes(chosen) ? chosen : "";
+    }
+    showAgencies();
+    $("agencies").hidden = rows.length === 0;
+  }
+
+  function showAgencies() {
+    const chosen = $("agency-filter").value;
+    const body = $("agency-list");
+    body.textContent = "";
+    for (const g of agencyRows) {
+      if (chosen && g.agency !== chosen) continue;
+      const tr = el("tr");
+      tr.dataset.agency = g.agency;
+      tr.append(
+        el("td", "", g.agency),
+        el("td", "num", num(g.expected)),
+        el("td", "num", num(g.present_offline + g.present_online)),
+        el("td", "num", num(g.partial)),
+        el("td", "num", num(g.absent)),
+      );
+      body.append(tr);
+    }
+  }
+
+  $("agency-filter").addEventListener("change", () => {
+    showAgencies();
+    load("roster");
+  });
+
+  // --- checkpoint codes and their answers ------------------------------------------------------------------
+
+  async function loadCodes() {
+    const r = await call("/checkpoints");
+    const list = $("codes-list");
+    list.textContent = "";
+    const now = Date.now();
+    for (const c of r.checkpoints || []) {
+      const opens = Date.parse(c.opens_at);
+      const closes = Date.parse(c.closes_at);
+      const state = closes <= now ? ["ditutup", "closed"] : opens <= now ? ["dibuka", "open"] : ["belum dibuka", "not open yet"];
+      const tr = el("tr");
+      tr.dataset.code = c.code;
+      tr.append(el("td", "", c.code), el("td", closes > now && opens <= now ? "ok" : "muted", state[0], state[1]));
+      const answers = el("td", "num", num(c.submissions));
+      answers.dataset.answers = String(c.submissions);
+      tr.append(answers);
+      list.append(tr);
+    }
+    $("codes-table").hidden = !list.children.length;
+    $("codes-empty").hidden = list.children.length > 0;
+  }
+
+  // --- the roster-wide search: each person's venue, Zoom and YouTube/form status -------------------------
+
+  const ROSTER_LIMIT = 20;
+  const SOURCE = {
+    offline: ["Lokasi", "Venue"],
+    zoom: ["Zoom", "Zoom"],
+    youtube: ["YouTube", "YouTube"],
+    form: ["Formulir", "Form"],
+  };
+  let rosterLabels = STATUS;
+
+  function chip(on, text, en) {
+    return el("span", on ? "chip on" : "chip", text, en);
+  }
+
+  async function loadRoster() {
+    const params = new URLSearchParams({ limit: String(ROSTER_LIMIT) });
+    const q = $("roster-q").value.trim();
+    if (q) params.set("q", q);
+    const agency = $("agency-filter").value;
+    if (agency) params.set("agency", agency);
+    const r = await call(`/people?${params}`);
+    rosterLabels = statusLabels(r.phase, r.frozen);
+    setText("roster-total", num(r.total));
+    const list = $("roster-list");
+    list.textContent = "";
+    for (const p of r.people || []) {
+      const li = el("li");
+      li.dataset.status = p.status;
+      li.append(el("div", "who", p.name));
+      li.append(el("div", "muted", [p.agency, p.nip].filter(Boolean).join(" · ")));
+      const [sid, sen] = rosterLabels[p.status] || [p.status, ""];
+      const chips = el("div", "chips");
+      chips.append(el("span", `status-${p.status}`, sid, sen));
+      const sources = new Set(p.sources || []);
+      chips.append(chip(sources.has("offline"), p.checked_in_at ? `${SOURCE.offline[0]} ${timeOf(p.checked_in_at)}` : SOURCE.offline[0], SOURCE.offline[1]));
+      chips.append(chip(sources.has("zoom"), `Zoom ${num(p.online_minutes)} mnt`, "min"));
+      chips.append(chip(sources.has("youtube") || sources.has("form"), `Kode ${num(p.checkpoints)}`, "codes"));
+      li.append(chips);
+      list.append(li);
+    }
+    const shown = (r.people || []).length;
+    $("roster-more").hidden = r.total <= shown;
+    setText("roster-more", `${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian · ${num(shown)} of ${num(r.total)} shown; narrow the search`);
+  }
+
+  let rosterTimer = null;
+  $("roster-q").addEventListener("input", () => {
+    clearTimeout(rosterTimer);
+    rosterTimer = setTimeout(() => load("roster"), 300);
+  });
 
   // --- review queue --------------------------------------------------------------------------------------
 
@@ -322,12 +462,15 @@
       mark("review");
       return;
     }
-    const q = await call(`/review?limit=${REVIEW_LIMIT}`);
+    const q = await call(`/review?limit=${reviewLimit}`);
     $("review-total").dataset.total = String(q.total);
     setText("review-total", num(q.total));
     list.textContent = "";
     for (const item of q.items || []) list.append(reviewItem(item));
-    $("review-empty").hidden = (q.items || []).length > 0;
+    const shown = (q.items || []).length;
+    $("review-empty").hidden = shown > 0;
+    $("review-more").hidden = q.total <= shown;
+    setText("review-shown", `${num(shown)} dari ${num(q.total)} · ${num(shown)} of ${num(q.total)} `);
   }
 
   // --- who is online and who is not ----------------------------------------------------------------------
@@ -345,8 +488,8 @@
     body.textContent = "";
     for (const p of r.participants || []) {
       const tr = el("tr", p.online_now ? "ok" : "");
-      tr.append(el("td", "", p.name), el("td", "", p.nip || "–"), el("td", "", p.agency));
-      tr.append(el("td", "num", num(p.minutes)), el("td", "num", num(p.connections)));
+      tr.append(el("td", "", p.name), el("td", "optional", p.nip || "–"), el("td", "optional", p.agency));
+      tr.append(el("td", "num", num(p.minutes)), el("td", "num optional", num(p.connections)));
       body.append(tr);
     }
     const shown = (r.participants || []).length;
@@ -375,14 +518,16 @@
   // --- refresh scheduling --------------------------------------------------------------------------------
 
   const LOADERS = {
-    counters: [loadVenue, loadZoom, loadYoutube],
+    counters: [loadVenue, loadZoom, loadYoutube, loadCodes],
     review: [loadReview],
     recap: [loadRecap],
     people: [loadPeople],
+    roster: [loadRoster],
   };
   // The least time between two loads of a part: the counters are cheap; the review queue runs the matcher
   // and the recap computes every record of the batch, so a burst of joins must not load them each time.
-  const MIN_MS = { counters: 1000, review: 5000, recap: 30000, people: 5000 };
+  // The roster search computes every record too: typing loads it at once, changes at most every 30 s.
+  const MIN_MS = { counters: 1000, review: 5000, recap: 30000, people: 5000, roster: 30000 };
   const last = {};
   const due = {};
   const busy = {};
@@ -433,14 +578,15 @@
   // --- live stream, with polling as the fallback ---------------------------------------------------------
 
   const ON_EVENT = {
-    hello: ["counters", "review", "recap", "people"],
-    checkin: ["counters", "recap"],
-    zoom: ["counters", "review", "recap", "people"],
+    hello: ["counters", "review", "recap", "people", "roster"],
+    checkin: ["counters", "recap", "roster"],
+    zoom: ["counters", "review", "recap", "people", "roster"],
     youtube_viewers: ["counters"],
     youtube_state: ["counters"],
     youtube_chat: ["counters"],
-    checkpoint_submission: ["counters", "recap"],
-    review: ["counters", "review", "recap", "people"],
+    checkpoint: ["counters"],
+    checkpoint_submission: ["counters", "recap", "roster"],
+    review: ["counters", "review", "recap", "people", "roster"],
   };
 
   function setLive(state) {
@@ -460,7 +606,7 @@
     reconnect = null;
     if (!("EventSource" in window)) {
       setLive("polling");
-      mark("counters", "review", "recap", "people");
+      mark("counters", "review", "recap", "people", "roster");
       return;
     }
     setLive("connecting");
@@ -474,7 +620,7 @@
     }
     source.onerror = () => {
       // The browser retries by itself while CONNECTING; a CLOSED stream (e.g. a 401 or 404) is ours to reopen.
-      if (root.dataset.live !== "polling") mark("counters", "review", "recap", "people");
+      if (root.dataset.live !== "polling") mark("counters", "review", "recap", "people", "roster");
       setLive("polling");
       if (source.readyState === EventSource.CLOSED && reconnect === null) {
         source = null;
@@ -484,8 +630,13 @@
   }
 
   setInterval(() => {
-    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap", "people");
+    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap", "people", "roster");
   }, POLL_MS);
+
+  $("review-next").addEventListener("click", () => {
+    reviewLimit += REVIEW_PAGE;
+    load("review");
+  });
 
   $("match-now").addEventListener("click", async (e) => {
     const button = e.currentTarget;

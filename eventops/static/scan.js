@@ -347,14 +347,21 @@
         break;
     }
     switch (a.result) {
-      case "ok":
+      case "ok": {
+        // Registered for Zoom yet at the door: still let in, but said, so the desk can note it.
+        const online = a.participant && a.participant.mode === "online";
         return {
           cls: "ok",
           id: entry.kind === "walk_in" ? "Hadir (walk-in)" : "Hadir",
           en: "OK",
           name,
-          detail: [[who, ""], [nip, ""]],
+          detail: [
+            ...(online ? [["Terdaftar daring (Zoom), hadir di lokasi", "Registered to attend online (Zoom), here in person"]] : []),
+            [who, ""],
+            [nip, ""],
+          ],
         };
+      }
       case "duplicate": {
         // "sudah masuk 08.12 WITA di Gate 2": when and where the FIRST check-in was
         const first = a.checked_in_at;
@@ -615,7 +622,8 @@
     try {
       const s = await getJSON(batchPath("/checkins/stats"));
       $("count-in").textContent = intId(s.checked_in);
-      $("count-expected").textContent = intId(s.expected);
+      // one meaning everywhere (the dashboard too): checked in at the venue / expected in person
+      $("count-expected").textContent = intId(s.expected_offline);
       const walkins = $("count-walkins");
       walkins.hidden = !s.walk_ins;
       walkins.textContent = s.walk_ins ? `+ ${intId(s.walk_ins)} walk-in` : "";
@@ -753,10 +761,19 @@
     li.append(node("div", "muted", [person.agency, person.unit].filter(Boolean).join(" · ")));
     const nip = person.nip ? `NIP ${person.nip}` : "tanpa NIP / no NIP";
     const meta = node("div", "", `${nip} · ${person.batch}`);
-    if (person.batch !== state.setup.batch) {
+    const otherBatch = person.batch !== state.setup.batch;
+    if (otherBatch) {
       meta.append(" ", bilingual(node("span", "tag"), "kelompok lain", "other batch"));
     }
+    if (person.checked_in_at) {
+      const at = timeId(person.checked_in_at, state.setup.timezone);
+      meta.append(" ", bilingual(node("span", "tag done-tag"), `sudah masuk ${at}`, "already checked in"));
+    }
     li.append(meta);
+    li.dataset.batch = person.batch;
+    li.dataset.checkedIn = person.checked_in_at ? "yes" : "no";
+    // Only the batch's own people, not yet in: anyone else would only earn a "Salah kelompok" or "Sudah masuk".
+    if (otherBatch || person.checked_in_at) return li;
     const ref = reference(person);
     const button = bilingual(node("button", "secondary"), "Masukkan", "Check in");
     button.type = "button";
@@ -837,11 +854,11 @@
     return event;
   }
 
-  async function showSetup() {
+  async function showSetup(asked) {
     stopCamera(false);
     $("scanner").hidden = true;
     $("setup").hidden = false;
-    const previous = state.setup || loadSetup() || {};
+    const previous = { ...(state.setup || loadSetup() || {}), ...(asked || {}) };
     $("setup-station").value = previous.station || "";
     const error = $("setup-error");
     error.hidden = true;
@@ -999,6 +1016,12 @@
   setNetwork(true);
   state.setup = loadSetup();
   restoreQueue().then(() => pump());
-  if (state.setup) showScanner();
+  // A link from a batch (/scan?event=…&batch=…) picks that batch; the station stays the remembered one.
+  const params = new URLSearchParams(window.location.search);
+  const asked = { event: params.get("event") || "", batch: params.get("batch") || "" };
+  const askedOther = asked.event && asked.batch &&
+    !(state.setup && state.setup.event === asked.event && state.setup.batch === asked.batch);
+  if (askedOther) showSetup(asked);
+  else if (state.setup) showScanner();
   else showSetup();
 })();

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, ErrorCode, Invalid
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.live import hub as live
 from eventops.roster.nip import mask_nip, parse_nip
 from eventops.storage.chunks import row_chunks
@@ -63,6 +63,7 @@ async def create_checkpoint(
         created_by=created_by[:100],
     )
     session.add(checkpoint)
+    await live.notify(session, batch.id, "checkpoint", {"code": code, "action": "created"})
     try:
         await session.commit()
     except IntegrityError:
@@ -71,6 +72,28 @@ async def create_checkpoint(
             f"checkpoint {code!r} exists already in this batch", code=ErrorCode.CHECKPOINT_EXISTS
         ) from None
     return checkpoint
+
+
+async def close_checkpoint(session: AsyncSession, batch: Batch, code: str, now: datetime) -> Checkpoint:
+    """Close a checkpoint now: no answer counts after this; closing a closed one changes nothing.
+
+    One not yet open closes at its opening time, so it never accepts an answer."""
+    found = (
+        await session.exec(
+            select(Checkpoint).where(Checkpoint.batch_id == batch.id, Checkpoint.code == normalise_code(code))
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"no checkpoint {code!r} in this batch", code=ErrorCode.CHECKPOINT_NOT_FOUND)
+    now = to_utc(now)
+    if to_utc(found.closes_at) > now:
+        found.closes_at = max(now, to_utc(found.opens_at))
+        session.add(found)
+        assert batch.id is not None
+        await live.notify(session, batch.id, "checkpoint", {"code": found.code, "action": "closed"})
+        await session.commit()
+        await session.refresh(found)
+    return found
 
 
 async def list_checkpoints(session: AsyncSession, batch: Batch) -> list[tuple[Checkpoint, int]]:

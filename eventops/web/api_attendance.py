@@ -8,16 +8,18 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
-from eventops.attendance import exports
+from eventops.attendance import exports, lookup
 from eventops.attendance import records as attendance
 from eventops.attendance.facts import Person
 from eventops.attendance.recap import GroupSummary, Summary
 from eventops.attendance.records import BatchAttendance
 from eventops.attendance.rules import AttendanceRecord, Mode, Status
 from eventops.keys import PRINCIPAL, SESSIONMAKER
+from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Event
+from eventops.timeutil import to_utc, utcnow
 from eventops.web.access import Handler, requires
-from eventops.web.parse import json_model
+from eventops.web.parse import json_model, query_int
 from eventops.web.render import json_response
 
 
@@ -108,12 +110,21 @@ def _group_json(g: GroupSummary) -> dict[str, Any]:
     }
 
 
+def phase(batch: Batch) -> str:
+    """`before`, `during` or `after` the batch's time: before its end nobody is absent, only not yet here."""
+    now = utcnow()
+    if now < to_utc(batch.starts_at):
+        return "before"
+    return "during" if now < to_utc(batch.ends_at) else "after"
+
+
 def summary_json(att: BatchAttendance, summary: Summary) -> dict[str, Any]:
     """Counts only (no personal data): by status, by mode, per agency and per unit."""
     overall = _group_json(summary.overall)
     del overall["agency"]
     return {
         **_batch_state(att.event, att.batch, att.frozen),
+        "phase": phase(att.batch),
         "total": summary.overall.expected,
         "overall": overall,
         "by_status": dict(summary.by_status),
@@ -179,6 +190,41 @@ async def summary(request: web.Request) -> web.Response:
     async with request.app[SESSIONMAKER]() as session:
         att, recap = await attendance.batch_summary(session, event, code)
     return json_response(summary_json(att, recap))
+
+
+@requires(Role.moderator)
+async def people(request: web.Request) -> web.Response:
+    """The batch's people by name or NIP (?q=) and agency (?agency=), each with the status of all channels."""
+    event, code = _path(request)
+    q, agency = request.query.get("q", "")[:100], request.query.get("agency", "")[:200]
+    limit = query_int(request, "limit", 50, 1, lookup.MAX_LIMIT)
+    offset = query_int(request, "offset", 0, 0, 10_000_000)
+    async with request.app[SESSIONMAKER]() as session:
+        att = await attendance.batch_attendance(session, event, code)
+    found = lookup.find_people(att.rows(), q=q, agency=agency, limit=limit, offset=offset)
+    tz = att.event.timezone
+    return json_response(
+        {
+            **_batch_state(att.event, att.batch, att.frozen),
+            "phase": phase(att.batch),
+            "total": found.total,
+            "people": [
+                {
+                    "name": p.name,
+                    "nip": mask_nip(p.nip) if p.nip else None,  # moderators see NIPs masked
+                    "agency": p.agency,
+                    "unit": p.unit,
+                    "status": r.status,
+                    "mode": r.mode,
+                    "sources": list(r.sources),
+                    "checked_in_at": exports.local_iso(r.checked_in_at, tz) or None,
+                    "online_minutes": r.online_minutes,
+                    "checkpoints": r.checkpoints,
+                }
+                for p, r in found.rows
+            ],
+        }
+    )
 
 
 def download(fmt: str) -> Handler:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -55,7 +56,9 @@ async def import_roster(request: web.Request) -> web.Response:
     return json_response(result.as_json())
 
 
-def participant_json(person: Participant, batch: Batch, principal: Principal) -> dict[str, Any]:
+def participant_json(
+    person: Participant, batch: Batch, principal: Principal, checked_in_at: datetime | None = None
+) -> dict[str, Any]:
     """A participant as the API shows it: NIP, phone and email in full to organisers only."""
     full = principal.has(Role.organiser)
     data: dict[str, Any] = {
@@ -67,6 +70,8 @@ def participant_json(person: Participant, batch: Batch, principal: Principal) ->
         "batch": batch.code,
         "mode": person.mode,
         "walk_in": person.walk_in,
+        # at their own batch: the door marks them instead of offering a second check-in
+        "checked_in_at": checked_in_at,
     }
     if full:
         data.update(email=person.email, phone=person.phone)
@@ -92,7 +97,10 @@ async def list_participants(request: web.Request) -> web.Response:
             offset=offset,
             nip_prefix=principal.has(Role.organiser),  # they see whole NIPs anyway
         )
-    return json_response({"participants": [participant_json(p, b, principal) for p, b in found]})
+        arrived = await participants.checked_in_at(session, [p for p, _ in found])
+    return json_response(
+        {"participants": [participant_json(p, b, principal, arrived.get(p.id or 0)) for p, b in found]}
+    )
 
 
 @requires(Role.organiser)

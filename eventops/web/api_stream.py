@@ -1,4 +1,4 @@
-"""Checkpoints and the YouTube stream of a batch: the moderators' JSON API and their dashboard page."""
+"""Checkpoints and the YouTube stream of a batch: the moderators' JSON API."""
 
 from __future__ import annotations
 
@@ -9,16 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.i18n import format_datetime_id, format_int_id
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
 from eventops.storage.models import Batch, Checkpoint, Event
 from eventops.stream import checkpoints
-from eventops.stream.chat_codes import mask_nips
 from eventops.stream.supervisor import PollRound, StreamView
-from eventops.timeutil import zone
+from eventops.timeutil import utcnow, zone
 from eventops.web.access import requires
 from eventops.web.parse import Instant, batch_of, batch_ref, json_model
-from eventops.web.render import json_response, render
+from eventops.web.render import json_response
 
 # Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
 # eventops.stream.job).
@@ -120,6 +118,18 @@ async def create_checkpoint(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+async def close_checkpoint(request: web.Request) -> web.Response:
+    """Close a checkpoint now: answers after this no longer count."""
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        closed = await checkpoints.close_checkpoint(
+            session, batch, request.match_info["checkpoint"], utcnow()
+        )
+        counts = {c.id: n for c, n in await checkpoints.list_checkpoints(session, batch)}
+    return json_response(checkpoint_json(closed, counts.get(closed.id, 0), event))
+
+
+@requires(Role.moderator)
 async def list_checkpoints(request: web.Request) -> web.Response:
     """The batch's checkpoints with their submission counts."""
     async with request.app[SESSIONMAKER]() as session:
@@ -156,37 +166,3 @@ async def poll_now(request: web.Request) -> web.Response:
     """One polling round now: viewers and one chat page."""
     _, batch = await batch_of(request)
     return json_response(round_json(await request.app[STREAM].poll_once(batch)))
-
-
-@requires(Role.moderator, page=True)
-async def stream_page(request: web.Request) -> web.Response:
-    """The moderators' stream page: viewers now, polling state and why it stopped."""
-    event, batch = await batch_of(request)
-    view = await request.app[STREAM].view(batch)
-    async with request.app[SESSIONMAKER]() as session:
-        found = await checkpoints.list_checkpoints(session, batch)
-    tz = event.timezone
-    recent = [
-        {
-            "at": format_datetime_id(m.published_at, tz),
-            "author": m.author_name,
-            "text": mask_nips(m.text),  # viewers type NIPs: full ones are for organisers only
-            "deleted": m.deleted_at is not None,
-        }
-        for m in view.figures.recent
-    ]
-    return render(
-        request,
-        "stream.html",
-        event=event,
-        batch=batch,
-        view=view,
-        reason=REASONS.get(view.stop_reason or "", (view.stop_reason or "", "")),
-        viewers=format_int_id(view.figures.viewers) if view.figures.viewers is not None else None,
-        sampled=format_datetime_id(view.figures.sampled_at, tz) if view.figures.sampled_at else "",
-        updated=format_datetime_id(view.updated_at, tz) if view.updated_at else "",
-        checkpoints=[
-            (c, n, format_datetime_id(c.opens_at, tz), format_datetime_id(c.closes_at, tz)) for c, n in found
-        ],
-        recent=recent,
-    )

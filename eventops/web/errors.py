@@ -40,14 +40,41 @@ HTTP_CODES = {
 }
 
 
+# Pages speak Indonesian first: the service's (English) message goes beside as the gloss.
+PAGE_MESSAGES: dict[str, str] = {
+    ErrorCode.PASS_NOT_FOUND: "Kartu peserta ini tidak ada: tautannya salah atau kartunya sudah diganti.",
+    ErrorCode.EVENT_NOT_FOUND: "Acara ini tidak ada.",
+    ErrorCode.BATCH_NOT_FOUND: "Kelompok ini tidak ada di acara ini.",
+    ErrorCode.PARTICIPANT_NOT_FOUND: "Peserta ini tidak ada di acara ini.",
+}
+STATUS_MESSAGES = {
+    400: "Permintaan ini tidak dapat diproses.",
+    403: "Akun Anda tidak punya izin untuk halaman ini.",
+    404: "Halaman atau data ini tidak ada.",
+    409: "Permintaan ini bertentangan dengan keadaan saat ini.",
+    413: "Isinya terlalu besar.",
+    422: "Isian ini tidak valid.",
+    429: "Terlalu banyak permintaan; coba lagi sebentar lagi.",
+}
+
+
+def page_message(status: int, code: str | None) -> str:
+    """The Indonesian sentence an error page leads with."""
+    if code is not None and code in PAGE_MESSAGES:
+        return PAGE_MESSAGES[code]
+    return STATUS_MESSAGES.get(status, "Terjadi kesalahan.")
+
+
 def error_response(status: int, code: ErrorCode, message: str, **extra: Any) -> web.Response:
     """The one JSON error body."""
     return web.json_response({"error": code, "message": message, **extra}, status=status)
 
 
-def _page_error(request: web.Request, status: int, message: str) -> web.Response:
+def _page_error(request: web.Request, status: int, message: str, code: str | None = None) -> web.Response:
     template = request.app[TEMPLATES].get_template("error.html")
-    html = template.render(status=status, message=message, principal=None, csrf="")
+    html = template.render(
+        status=status, message=message, message_id=page_message(status, code), principal=None, csrf=""
+    )
     return web.Response(text=html, status=status, content_type="text/html")
 
 
@@ -67,7 +94,7 @@ def _domain_response(request: web.Request, exc: errors.DomainError) -> web.Strea
         if status == 401:
             # the raw (percent-encoded) path: a decoded one may hold spaces that no `next` accepts
             raise web.HTTPSeeOther(location=URL("/login").with_query(next=request.rel_url.raw_path))
-        return _page_error(request, status, exc.message)
+        return _page_error(request, status, exc.message, exc.code)
     extra: dict[str, Any] = {}
     if exc.details:
         extra["errors"] = exc.details

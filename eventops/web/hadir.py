@@ -54,6 +54,7 @@ def _page(request: web.Request, event: Event | None, batch: Batch | None, **cont
     context.setdefault("answer", None)
     context.setdefault("times", {})
     context.setdefault("nip", "")
+    context.setdefault("code", "")
     context.setdefault("retry_after", 0)
     return render(request, "hadir.html", event=event, batch=batch, **context)
 
@@ -70,13 +71,16 @@ async def hadir_submit(request: web.Request) -> web.Response:
     """Record a submission and answer on the page; too many tries from one address get a 429 page."""
     limiter = request.app[HADIR_LIMITER]
     verdict = limiter.take(client_address(request))
-    if not verdict.allowed:
-        wait = max(1, math.ceil(verdict.retry_after))
-        response = _page(request, None, None, status=429, retry_after=wait)
-        response.headers["Retry-After"] = str(wait)
-        return response
     nip, code = (value[:64] for value in await form_fields(request, "nip", "code"))
     event, batch = await batch_of(request)
+    if not verdict.allowed:
+        wait = max(1, math.ceil(verdict.retry_after))
+        # the form stays, with what was typed: the viewer only has to wait and press Send again
+        response = _page(
+            request, event, batch, status=429, retry_after=wait, nip=nip.strip(), code=code.strip()
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
     async with request.app[SESSIONMAKER]() as session:
         answer = await checkpoints.submit_form(session, batch, nip, code, utcnow())
     if answer.result == checkpoints.RECORDED:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiohttp import web
 
 from eventops.accounts.auth import Role
@@ -22,6 +24,15 @@ async def healthz(request: web.Request) -> web.Response:
     if await health.database_ok(request.app[ENGINE]):
         return json_response({"status": "ok"})
     return json_response({"status": "unavailable"}, status=503)
+
+
+FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
+
+
+@public()
+async def favicon(request: web.Request) -> web.StreamResponse:
+    """/favicon.ico, which every browser asks for whatever the page links."""
+    return web.FileResponse(FAVICON, headers={"Cache-Control": "public, max-age=86400"})
 
 
 @requires(Role.staff, page=True)

@@ -139,7 +139,7 @@ async def input_middleware(request: web.Request, handler: Handler) -> web.Stream
     return await handler(request)
 
 
-FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded"})  # multipart is streamed by its handlers
 
 
 def query_flag(request: web.Request, name: str) -> bool:

@@ -13,6 +13,9 @@ from eventops.i18n import format_datetime_id, tz_abbrev
 from eventops.keys import PRINCIPAL, TEMPLATES
 from eventops.web.auth import csrf_token
 
+# The header names the role in Indonesian: petugas (door staff), moderator, panitia (organisers).
+ROLE_NAMES_ID = {"staff": "petugas", "moderator": "moderator", "organiser": "panitia"}
+
 
 def create_templates() -> jinja2.Environment:
     """The Jinja2 environment over the packaged templates, autoescaping everything."""
@@ -24,6 +27,7 @@ def create_templates() -> jinja2.Environment:
     )
     env.filters["local_dt"] = lambda value, tz: format_datetime_id(value, tz) if value else ""
     env.filters["tz_abbrev"] = tz_abbrev
+    env.filters["role_id"] = lambda role: ROLE_NAMES_ID.get(role.name, role.name)
     return env
 
 

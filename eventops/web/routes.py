@@ -25,6 +25,7 @@ from eventops.web import (
     login,
     metrics,
     pages,
+    stream_page,
     webhooks,
 )
 from eventops.web import scanner as scanner_pages
@@ -38,9 +39,11 @@ PARTICIPANT = EVENT + "/participants/{nip}"
 BATCH = EVENT + "/batches/{code}"
 ZOOM = BATCH + "/zoom"
 YOUTUBE = BATCH + "/youtube"
+CHECKPOINT = BATCH + "/checkpoints/{checkpoint}"
 PASS = "/p/{token}"
 CONSOLE = "/events/{event}"
 BATCH_PAGE = "/events/{event}/batches/{code}"
+STREAM = "/stream/{event}/{code}"
 
 
 def setup_routes(app: web.Application) -> None:
@@ -48,6 +51,7 @@ def setup_routes(app: web.Application) -> None:
     r = app.router
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/metrics", metrics.metrics_page, name="metrics")
+    r.add_get("/favicon.ico", pages.favicon, name="favicon")
     r.add_get("/", pages.home, name="home")
     r.add_get("/login", login.login_form, name="login_form")
     r.add_post("/login", login.login, name="login")
@@ -100,6 +104,7 @@ def setup_routes(app: web.Application) -> None:
     for fmt in ("csv", "xlsx", "pdf"):
         r.add_get(f"{BATCH}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
     r.add_get(BATCH + "/summary", api_attendance.summary, name="summary")
+    r.add_get(BATCH + "/people", api_attendance.people, name="batch_people")
 
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")
@@ -118,11 +123,20 @@ def setup_routes(app: web.Application) -> None:
     # YouTube stream, checkpoints and the self-attendance form (issue 7)
     r.add_post(BATCH + "/checkpoints", api_stream.create_checkpoint, name="create_checkpoint")
     r.add_get(BATCH + "/checkpoints", api_stream.list_checkpoints, name="checkpoints")
+    r.add_post(
+        BATCH + "/checkpoints/{checkpoint}/close", api_stream.close_checkpoint, name="close_checkpoint"
+    )
     r.add_get(YOUTUBE, api_stream.stream_state, name="youtube_state")
     r.add_post(YOUTUBE + "/start", api_stream.start_polling, name="youtube_start")
     r.add_post(YOUTUBE + "/stop", api_stream.stop_polling, name="youtube_stop")
     r.add_post(YOUTUBE + "/poll", api_stream.poll_now, name="youtube_poll")
-    r.add_get("/stream/{event}/{code}", api_stream.stream_page, name="stream_page")
+    r.add_get(STREAM, stream_page.stream_page, name="stream_page")
+    r.add_post(STREAM + "/checkpoints", stream_page.open_checkpoint, name="stream_open_checkpoint")
+    r.add_post(
+        STREAM + "/checkpoints/{checkpoint}/close",
+        stream_page.close_checkpoint,
+        name="stream_close_checkpoint",
+    )
     r.add_get("/b/{event}/{code}/hadir", hadir.hadir_form, name="hadir_form")
     r.add_post("/b/{event}/{code}/hadir", hadir.hadir_submit, name="hadir_submit")
 

@@ -15,7 +15,7 @@ from eventops.errors import BadRequest
 from eventops.roster import importer as roster
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Participant
-from tests.helpers import EVENT, add_connections, bearer, connection, db_session, wita
+from tests.helpers import EVENT, add_connections, bearer, checkin, connection, db_session, wita
 from tests.rosters import roster_csv
 
 URL = "/api/v1/events/bali-2023/batches/K1/zoom/participants"
@@ -125,6 +125,15 @@ async def test_filter_by_state(db_url: str, world: World) -> None:
     assert (never.total, _names(never)) == (2, ["Ni Luh Putu Ayu Lestari", "Anak Agung Venue"])
     with pytest.raises(BadRequest):
         await _list(db_url, world, state="sometimes")
+
+
+async def test_never_joined_leaves_out_people_checked_in_at_the_venue(db_url: str, world: World) -> None:
+    async with db_session(db_url) as session:
+        session.add(checkin(world.k1, world.ids["agung"], wita(21, 7, 50)))
+        session.add(checkin(world.k2, world.ids["lestari"], wita(22, 7, 50)))  # at K2's door: not here
+        await session.commit()
+    never = await _list(db_url, world, state="never", now=wita(21, 11, 30))
+    assert (never.total, _names(never)) == (1, ["Ni Luh Putu Ayu Lestari"])
 
 
 async def test_search_is_case_insensitive_and_literal(db_url: str, world: World) -> None:

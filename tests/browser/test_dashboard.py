@@ -206,7 +206,7 @@ async def test_home_gives_organisers_each_batchs_pages_and_downloads(
             *(f"{batch}/attendance.{fmt}" for fmt in ("csv", "xlsx", "pdf")),
         ):
             assert f'href="{href}"' in html
-    assert 'href="/scan"' in html
+        assert f'href="/scan?event={venue.slug}&amp;batch={code}"' in html  # the scanner opens on this batch
     page = f"/dashboard/{venue.slug}/K1"
     organiser = await (await client.get(page, headers=bearer(tokens["organiser"]))).text()
     moderator = await (await client.get(page, headers=bearer(tokens["moderator"]))).text()

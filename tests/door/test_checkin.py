@@ -48,6 +48,7 @@ async def test_first_scan_checks_in(
         "unit": "Diskominfo",
         "batch": "K1",
         "nip_masked": "198503**********03",
+        "mode": "offline",
     }
     assert answer["station"] == "Gate 2" and answer["expected_batch"] is None
     assert answer["checked_in_at"].endswith("+08:00")
@@ -58,6 +59,17 @@ async def test_first_scan_checks_in(
     assert checkin.scan_id == row.id
     assert (row.result, row.method, row.staff, row.token) == ("ok", "qr", "test-staff", door[SUDARMA])
     assert row.received_at >= row.scanned_at
+
+
+async def test_the_pass_of_an_online_participant_checks_in_and_says_they_were_expected_online(
+    client: TestClient, tokens: dict[str, str], door: dict[str, str]
+) -> None:
+    status, answer = await scan(client, tokens["staff"], door[BUDI])
+    assert status == 200 and answer["result"] == "ok"
+    assert answer["participant"]["mode"] == "online"
+    assert "daring" in answer["message"] and "online" in answer["message"]
+    _, answer = await scan(client, tokens["staff"], door[SUDARMA])
+    assert "daring" not in answer["message"]
 
 
 async def test_second_scan_is_a_duplicate_naming_the_first_check_in(
@@ -383,6 +395,17 @@ async def test_search_forgives_a_typo_in_a_name(
     assert [p["name"] for p in found] == ["Ni Luh Putu Ayu Lestari"]
     assert await _search(client, tokens["staff"], q="ayu lestri", batch="K1") == []
     assert await _search(client, tokens["staff"], q="xqzvw") == []
+
+
+async def test_search_marks_people_already_checked_in_at_their_batch(
+    client: TestClient, tokens: dict[str, str], door: dict[str, str]
+) -> None:
+    await scan(client, tokens["staff"], door[SUDARMA])
+    await scan(client, tokens["staff"], door[LESTARI])  # K2's pass at K1's door: wrong batch, not checked in
+    found = {p["name"]: p for p in await _search(client, tokens["staff"], q="a")}
+    assert found["I Made Sudarma"]["checked_in_at"] is not None
+    assert found["Budi Santoso"]["checked_in_at"] is None
+    assert found["Ni Luh Putu Ayu Lestari"]["checked_in_at"] is None
 
 
 async def test_search_by_nip_ignores_spaces_and_dots(

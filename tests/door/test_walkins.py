@@ -42,6 +42,7 @@ async def test_walk_in_is_registered_checked_in_and_given_a_pass(
         "unit": "Dinas Pariwisata",
         "batch": "K1",
         "nip_masked": None,
+        "mode": "offline",
     }
     assert answer["pass_url"].startswith("http://eventops.test/p/")
     [person] = [p for p in await stored(db_url, Participant) if p.walk_in]

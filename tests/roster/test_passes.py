@@ -8,9 +8,11 @@ import re
 import zxingcpp
 from aiohttp.test_utils import TestClient
 from PIL import Image
+from sqlmodel import select
 
+from eventops.storage.models import Participant
 from tests.conftest import PUBLIC_URL
-from tests.helpers import bearer, create_event
+from tests.helpers import bearer, create_event, db_session
 
 ROSTER = (
     b"nip;nama;instansi;unit_kerja;kelompok;mode\n"
@@ -68,3 +70,35 @@ async def test_unknown_pass_and_participant_are_404(client: TestClient, tokens: 
         "/api/v1/events/bali-2023/participants/1/pass.png", headers=bearer(tokens["organiser"])
     )
     assert resp.status == 404 and (await resp.json())["error"] == "participant_not_found"
+
+
+async def _page_of(client: TestClient, organiser: str, nip: str) -> str:
+    resp = await client.get(
+        f"/api/v1/events/bali-2023/participants/{nip}/pass.png", headers=bearer(organiser)
+    )
+    return await (await client.get(_decode(await resp.read()).removeprefix(PUBLIC_URL))).text()
+
+
+async def test_an_online_participants_pass_leads_with_their_zoom_link_not_the_venue(
+    client: TestClient, tokens: dict[str, str], db_url: str
+) -> None:
+    await _setup(client, tokens["organiser"])
+    venue_page = await _page_of(client, tokens["organiser"], "198503122010011003")
+    assert "The Stones" in venue_page and "meja registrasi" in venue_page
+
+    online_page = await _page_of(client, tokens["organiser"], "199001022015032001")
+    assert "Peserta daring" in online_page and "Attending online" in online_page
+    assert "The Stones" not in online_page and "meja registrasi" not in online_page
+    assert "setelah panitia mendaftarkannya" in online_page  # no link pushed yet: says when it comes
+
+    link = "https://zoom.us/w/123?tk=personal"
+    async with db_session(db_url) as session:
+        person = (
+            await session.exec(select(Participant).where(Participant.nip == "199001022015032001"))
+        ).one()
+        person.zoom_join_url = link
+        session.add(person)
+        await session.commit()
+    online_page = await _page_of(client, tokens["organiser"], "199001022015032001")
+    assert f'href="{link}"' in online_page and "Tautan Zoom pribadi" in online_page
+    assert "setelah panitia mendaftarkannya" not in online_page

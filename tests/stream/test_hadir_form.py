@@ -233,3 +233,18 @@ async def test_a_direct_client_cannot_choose_its_address(client: TestClient, tok
         resp = await client.post(URL, data=form, headers={"X-Forwarded-For": f"192.0.2.{i}"})
         statuses.append(resp.status)
     assert statuses == [422] * 5 + [429]
+
+
+async def test_the_429_page_keeps_the_form_and_what_was_typed_and_counts_one_second(
+    aiohttp_client: Any, app: web.Application, tokens: dict[str, str]
+) -> None:
+    now = [1000.0]
+    app[HADIR_LIMITER] = TokenBucket(60, 1, clock=lambda: now[0])  # one try, then one a second
+    client: TestClient = await aiohttp_client(app)
+    await seed_door(client, tokens["organiser"])
+    assert (await post_hadir(client, SUDARMA, "TEBAK"))[0] == 422
+    status, html = await post_hadir(client, SUDARMA, "TEBAK2")
+    assert (status, hadir_result(html)) == (429, "rate_limited")
+    assert "dalam 1 detik" in html and "Try again in 1 second." in html
+    assert f'name="nip" type="text" inputmode="numeric" maxlength="64" value="{SUDARMA}"' in html
+    assert 'value="TEBAK2"' in html and f'action="{URL}"' in html

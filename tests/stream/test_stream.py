@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 from dataclasses import replace
 from datetime import timedelta
 from itertools import pairwise
@@ -412,6 +413,7 @@ async def test_chat_text_and_names_are_stored_as_typed_and_shown_escaped_with_ni
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html and "&lt;img src=x" in html
     assert SUDARMA not in html and "198503**********03" in html
     assert f'data-viewers="{broadcast.viewers_at(clock())}"' in html
+    assert re.search(r"chat tiap \d+,\d dtk", html) and re.search(r"chat every \d+\.\d s", html)  # 7,8 / 7.8
 
 
 async def test_nul_and_lone_surrogates_from_the_chat_are_stored_cleaned(

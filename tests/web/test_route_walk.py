@@ -52,6 +52,7 @@ BODILESS = {
     "youtube_stop",
     "youtube_poll",
     "zoom_retry",
+    "close_checkpoint",
 }
 FORMS = {
     "login": ("name", "password", "next"),
@@ -71,6 +72,8 @@ FORMS = {
     "admin_disabled": ("name", "disabled"),
     "admin_create_token": ("name", "role"),
     "admin_revoke_token": ("id",),
+    "stream_open_checkpoint": ("code", "opens_at", "closes_at"),
+    "stream_close_checkpoint": ("csrf",),
 }
 RAW = {"import_roster", "zoom_webhook"}
 RAW_BODIES = [b"\x00" * 100, b"nip,nama\n\x00,\x00\n", b"\xff\xfe\x00\xd8", b"PK\x03\x04" + b"\x00" * 100]
@@ -122,7 +125,7 @@ async def test_no_route_answers_hostile_input_with_a_5xx(
 ) -> None:
     await seed_door(client, tokens["organiser"])
     pass_token = (await live_passes(db_url))[SUDARMA]
-    good = {"event": SLUG, "code": "K1", "nip": SUDARMA, "token": pass_token, "id": "1"}
+    good = {"event": SLUG, "code": "K1", "nip": SUDARMA, "token": pass_token, "id": "1", "checkpoint": "1"}
     bodies = json_bodies(pass_token)
     auth = bearer(tokens["organiser"])
     failures: list[tuple[str, str, int, str]] = []
