@@ -17,7 +17,7 @@ from eventops.web.api_review import setup_review
 from eventops.web.auth import auth_middleware
 from eventops.web.errors import error_middleware
 from eventops.web.hadir import setup_hadir
-from eventops.web.live import listener_ctx
+from eventops.web.live import close_streams, listener_ctx
 from eventops.web.render import create_templates
 from eventops.web.routes import setup_routes
 from eventops.zoom.worker import http_client_ctx, zoom_ctx
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[TOKEN_CACHE] = TokenCache()  # bearer tokens: a revoked one stays valid up to its TTL (10 s)
     app.cleanup_ctx.append(database_ctx)
     app.cleanup_ctx.append(listener_ctx)
+    app.on_shutdown.append(close_streams)  # before aiohttp waits for the handlers to finish
     app.cleanup_ctx.extend((http_client_ctx, zoom_ctx))  # Zoom (issue 5)
     setup_stream(app)  # YouTube polling supervisor (issue 7)
     setup_hadir(app)  # the self-attendance form's rate limit (issue 7)

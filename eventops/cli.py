@@ -123,8 +123,8 @@ def _serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
             worker.start()
         pids = ", ".join(str(w.pid) for w in workers)
         print(f"eventops on http://{host}:{port}/: {count} workers (pids {pids})", flush=True)
-        while any(w.exitcode is None for w in workers):
-            wait([w.sentinel for w in workers if w.exitcode is None])
+        while alive := [w for w in workers if w.exitcode is None]:
+            wait([w.sentinel for w in alive])  # one list: a worker ending between two reads is waited for
             if not stopping and any(w.exitcode is not None for w in workers):
                 print("error: a worker stopped; stopping the others", file=sys.stderr, flush=True)
                 stop()
