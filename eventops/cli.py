@@ -21,6 +21,7 @@ from eventops.errors import BadRequest, DomainError
 from eventops.roster import importer as roster
 from eventops.roster import passes
 from eventops.settings import Settings
+from eventops.storage import health
 from eventops.storage.db import create_engine, is_sqlite, make_sessionmaker
 from eventops.storage.migrations import migrate
 
@@ -81,18 +82,34 @@ def _event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+def _require_schema(settings: Settings) -> None:
+    """Refuse to serve a database that does not answer or whose schema is not at the newest revision."""
+
+    async def check() -> tuple[str, str]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await health.check(engine)
+        finally:
+            await engine.dispose()
+
+    status, reason = asyncio.run(check())
+    if status != "ok":
+        raise DomainError(reason, code=status)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the app; with --workers N, N processes share the port (PostgreSQL only)."""
     if args.workers < 1:
         raise BadRequest("--workers must be at least 1", code="bad_workers")
-    if args.workers == 1:
-        _serve_worker(settings, args.host, args.port, reuse_port=False)
-        return 0
-    if is_sqlite(settings.database_url):
+    if args.workers > 1 and is_sqlite(settings.database_url):
         raise BadRequest(
             "--workers > 1 needs PostgreSQL: SQLite has one writer, serve it from one process",
             code="workers_need_postgresql",
         )
+    _require_schema(settings)
+    if args.workers == 1:
+        _serve_worker(settings, args.host, args.port, reuse_port=False)
+        return 0
     return _serve_workers(settings, args.host, args.port, args.workers)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from eventops.accounts import auth
@@ -18,13 +20,16 @@ from eventops.web.access import public, requires
 from eventops.web.auth import SESSION_COOKIE
 from eventops.web.render import json_response, render
 
+log = logging.getLogger(__name__)
+
 
 @public()
 async def healthz(request: web.Request) -> web.Response:
-    """{"status": "ok"} when the database answers, 503 otherwise."""
-    if await health.database_ok(request.app[ENGINE]):
-        return json_response({"status": "ok"})
-    return json_response({"status": "unavailable"}, status=503)
+    """{"status": "ok"} when the database answers with the newest schema; 503 with the reason otherwise."""
+    status, reason = await health.check(request.app[ENGINE])
+    if status != "ok":
+        log.warning("healthz: %s", reason)
+    return json_response({"status": status}, status=200 if status == "ok" else 503)
 
 
 def _safe_next(target: str) -> str:
