@@ -53,13 +53,13 @@ def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) ->
     """One serving process: the app on `host:port` (shared with its siblings through SO_REUSEPORT)."""
     from aiohttp import web
 
-    from eventops.app import configure_logging, create_app
+    from eventops.app import configure_logging, create_app, open_pool
 
     if reuse_port:
         os.setpgrp()  # a terminal's Ctrl-C reaches the parent only, which stops the workers once
     configure_logging()
     app = create_app(settings)
-    app.on_startup.append(_freeze_startup_objects)
+    app.on_startup.extend((open_pool, _freeze_startup_objects))
     loop = _event_loop()
     if reuse_port:  # the parent announces the workers
         web.run_app(app, host=host, port=port, access_log=None, reuse_port=True, print=None, loop=loop)

@@ -11,10 +11,14 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import psutil
+
+from eventops.catalog import events
+from tests.helpers import EVENT, db_session
 
 SERVE = [sys.executable, "-m", "eventops.cli", "serve", "--host", "127.0.0.1"]
 
@@ -29,6 +33,16 @@ def free_port() -> int:
 def serve_env(db_url: str) -> dict[str, str]:
     """The environment of a server on `db_url`."""
     return {**os.environ, "EVENTOPS_DATABASE_URL": db_url, "EVENTOPS_SECRET_KEY": "test-secret"}
+
+
+async def seed_running_batch(db_url: str) -> None:
+    """The Bali event with batch K1, running now, straight into the database."""
+    async with db_session(db_url) as session:
+        event = await events.create_event(session, EVENT["slug"], EVENT["name"], EVENT["timezone"])
+        now = datetime.now(UTC)
+        await events.create_batch(
+            session, event, events.BatchInput("K1", "Kelompok 1", now, now + timedelta(hours=4))
+        )
 
 
 @dataclass(frozen=True)

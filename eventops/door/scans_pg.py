@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.door import scans as checkin
@@ -45,6 +45,15 @@ def _gate(engine: AsyncEngine) -> asyncio.Semaphore | contextlib.nullcontext[Non
             return contextlib.nullcontext()
         gate = _GATES[sync] = asyncio.Semaphore(size())
     return gate
+
+
+async def prepare(conn: AsyncConnection) -> None:
+    """Ready a pooled connection for scans: run the scan statement once, for a batch that cannot exist (it
+    stores nothing), so that asyncpg has it prepared and cached on this connection before the first scan."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    params = {name: None for name in PG_RAW_SCAN.names} | {"slug": "", "code": "", "who": ""}
+    await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
 
 
 async def scan_at_door(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -70,6 +72,23 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # once and the pool discards it; the scanner retries (a scan is idempotent by its scan_id).
     kwargs.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **kwargs)
+
+
+async def fill_pool(engine: AsyncEngine, warm: Callable[[AsyncConnection], Awaitable[None]]) -> int:
+    """Open the pool's steady number of connections now, each readied by `warm`, and leave them in the pool:
+    the first burst of requests after start-up then opens none (PostgreSQL: a connection costs a TLS probe, a
+    start-up and its statements prepared again). Returns how many were opened."""
+    size = getattr(engine.pool, "size", None)
+    count = size() if callable(size) else 0
+    opened = await asyncio.gather(*(engine.connect().start() for _ in range(count)), return_exceptions=True)
+    connections = [c for c in opened if isinstance(c, AsyncConnection)]
+    try:
+        await asyncio.gather(*(warm(c) for c in connections))
+    finally:
+        await asyncio.gather(*(c.close() for c in connections))
+    if failed := [e for e in opened if isinstance(e, BaseException)]:
+        raise failed[0]
+    return len(connections)
 
 
 def make_sessionmaker(

@@ -5,27 +5,15 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from eventops.catalog import events
-from tests.helpers import EVENT, bearer, db_session
-from tests.serving import Server, serving
+from tests.helpers import EVENT, bearer
+from tests.serving import Server, seed_running_batch, serving
 
 LIVE = f"/api/v1/events/{EVENT['slug']}/batches/K1/live"
-
-
-async def _seed_batch(db_url: str) -> None:
-    """The Bali event with batch K1, running now."""
-    async with db_session(db_url) as session:
-        event = await events.create_event(session, EVENT["slug"], EVENT["name"], EVENT["timezone"])
-        now = datetime.now(UTC)
-        await events.create_batch(
-            session, event, events.BatchInput("K1", "Kelompok 1", now, now + timedelta(hours=4))
-        )
 
 
 async def _open_dashboards(http: aiohttp.ClientSession, server: Server, token: str, count: int) -> None:
@@ -47,7 +35,7 @@ async def _stops_within(server: Server, seconds: float) -> int:
 async def test_sigterm_stops_the_server_within_5_s_while_dashboards_are_connected(
     db_url: str, tokens: dict[str, str], tmp_path: Path
 ) -> None:
-    await _seed_batch(db_url)
+    await seed_running_batch(db_url)
     async with serving(db_url, tmp_path / "serve.log") as server, aiohttp.ClientSession() as http:
         await _open_dashboards(http, server, tokens["moderator"], 2)
         assert await _stops_within(server, 5) == 0, server.log_tail()
@@ -57,7 +45,7 @@ async def test_sigterm_stops_the_server_within_5_s_while_dashboards_are_connecte
 async def test_sigterm_stops_two_workers_within_5_s_while_dashboards_are_connected(
     db_url: str, tokens: dict[str, str], tmp_path: Path
 ) -> None:
-    await _seed_batch(db_url)
+    await seed_running_batch(db_url)
     async with (
         serving(db_url, tmp_path / "serve.log", "--workers", "2") as server,
         aiohttp.ClientSession() as http,
