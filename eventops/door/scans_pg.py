@@ -26,6 +26,7 @@ from eventops.door.answers import Method, ScanAnswer, ScanResult
 from eventops.door.scans import ScanInput
 from eventops.door.sql import PG_RAW_FIRST_CHECKIN, PG_RAW_SCAN
 from eventops.errors import Invalid
+from eventops.storage.db import is_unavailable
 from eventops.timeutil import utcnow
 
 _GATES: weakref.WeakKeyDictionary[Engine, asyncio.Semaphore] = weakref.WeakKeyDictionary()
@@ -54,6 +55,27 @@ async def prepare(conn: AsyncConnection) -> None:
     assert raw is not None
     params = {name: None for name in PG_RAW_SCAN.names} | {"slug": "", "code": "", "who": ""}
     await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
+
+
+async def _run_scan(engine: AsyncEngine, params: dict[str, Any]) -> tuple[Any, tuple[datetime, str] | None]:
+    """`PG_RAW_SCAN` on a pooled connection: its row, and who checked in first when the scan lost a race."""
+    async with _gate(engine), engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        try:
+            row = await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
+            if row is None or row["stored"] != ScanResult.duplicate.value or row["c_at"] is not None:
+                return row, None
+            # lost the race to another station: read who won
+            won = await raw.fetchrow(
+                PG_RAW_FIRST_CHECKIN.sql,
+                *PG_RAW_FIRST_CHECKIN.args({"batch_id": row["batch_id"], "participant_id": row["p_id"]}),
+            )
+            return row, (won["checked_in_at"], won["station"])
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncio.CancelledError) as exc:
+            if raw.is_closed() or not isinstance(exc, asyncpg.PostgresError):
+                await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
+            raise
 
 
 async def scan_at_door(
@@ -98,22 +120,14 @@ async def _scan_pass_pg(
         "received_at": now,
         "method": Method.qr.value,
     }
-    first: tuple[datetime, str] | None = None
-    async with _gate(engine), engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        assert raw is not None
-        try:
-            row = await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
-            if row is not None and row["stored"] == ScanResult.duplicate.value and row["c_at"] is None:
-                # lost the race to another station: read who won
-                won = await raw.fetchrow(
-                    PG_RAW_FIRST_CHECKIN.sql,
-                    *PG_RAW_FIRST_CHECKIN.args({"batch_id": row["batch_id"], "participant_id": row["p_id"]}),
-                )
-                first = (won["checked_in_at"], won["station"])
-        except (OSError, asyncpg.InterfaceError, asyncio.CancelledError):
-            await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
+    try:
+        row, first = await _run_scan(engine, params)
+    except Exception as exc:
+        if not is_unavailable(exc):
             raise
+        # The connection was lost (PostgreSQL restarted, or dropped it): once more, on another connection. A
+        # scan stored before the loss is then answered as a retry, by its scan_id: never stored twice.
+        row, first = await _run_scan(engine, params)
     if row is None:
         async with sessions() as session:
             await checkin.no_batch(session, slug, code)
