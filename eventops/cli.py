@@ -24,6 +24,7 @@ from eventops.errors import BadRequest, DomainError, ErrorCode
 from eventops.roster import importer as roster
 from eventops.roster import passes
 from eventops.settings import Settings
+from eventops.storage import health
 from eventops.storage.db import create_engine, is_sqlite, make_sessionmaker
 from eventops.storage.migrations import migrate
 
@@ -77,13 +78,13 @@ def _serve_worker(settings: Settings, host: str, port: int, reuse_port: bool) ->
     """One serving process: the app on `host:port` (shared with its siblings through SO_REUSEPORT)."""
     from aiohttp import web
 
-    from eventops.app import configure_logging, create_app
+    from eventops.app import configure_logging, create_app, open_pool
 
     if reuse_port:
         os.setpgrp()  # a terminal's Ctrl-C reaches the parent only, which stops the workers once
     configure_logging(settings.log_level, settings.log_format)
     app = create_app(settings)
-    app.on_startup.append(_freeze_startup_objects)
+    app.on_startup.extend((open_pool, _freeze_startup_objects))
     loop = _event_loop()
     if reuse_port:  # the parent announces the workers
         web.run_app(app, host=host, port=port, access_log=None, reuse_port=True, print=None, loop=loop)
@@ -108,22 +109,36 @@ def _event_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+def _require_schema(settings: Settings) -> None:
+    """Refuse to serve a database that does not answer or whose schema is not at the newest revision."""
+
+    async def check() -> tuple[str, str]:
+        engine = create_engine(settings.database_url)
+        try:
+            return await health.check(engine)
+        finally:
+            await engine.dispose()
+
+    status, reason = asyncio.run(check())
+    if status != "ok":
+        raise diagnose.SetupError(reason)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the app; with --workers N, N processes share the port (PostgreSQL only)."""
     if args.workers < 1:
         raise BadRequest("--workers must be at least 1", code=ErrorCode.BAD_WORKERS)
-    if args.workers == 1:
-        diagnose.check_port(args.host, args.port)
-        _check_database(settings)
-        _serve_worker(settings, args.host, args.port, reuse_port=False)
-        return 0
-    if is_sqlite(settings.database_url):
+    if args.workers > 1 and is_sqlite(settings.database_url):
         raise BadRequest(
             "--workers > 1 needs PostgreSQL: SQLite has one writer, serve it from one process",
             code=ErrorCode.WORKERS_NEED_POSTGRESQL,
         )
     diagnose.check_port(args.host, args.port)
     _check_database(settings)
+    _require_schema(settings)
+    if args.workers == 1:
+        _serve_worker(settings, args.host, args.port, reuse_port=False)
+        return 0
     with _metrics_folder():
         return _serve_workers(settings, args.host, args.port, args.workers)
 

@@ -24,6 +24,8 @@ class ErrorCode(StrEnum):
     INVALID = "invalid"  # fields not valid; `errors` lists each `{field, message}`
     RATE_LIMITED = "rate_limited"  # too many requests from one client
     INTERNAL = "internal"  # an unexpected failure on our side (500), logged
+    UNAVAILABLE = "unavailable"  # 503 from a part that is not ready (starting or stopping)
+    DATABASE_UNAVAILABLE = "database_unavailable"  # 503: the database is out of reach for a moment; retry
 
     # Requests and sign-in.
     BAD_BODY = "bad_body"  # the request body could not be read (the connection broke)

@@ -10,7 +10,7 @@ import hmac
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -310,6 +310,36 @@ class TokenCache:
         self.size = size
         self._clock = clock
         self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+        self._loading: dict[str, asyncio.Task[Principal | None]] = {}
+
+    async def get_or_load(
+        self, raw: str, load: Callable[[], Awaitable[Principal | None]]
+    ) -> Principal | None:
+        """The cached principal, else `load()`'s, cached: ONE load per token at a time (single flight).
+
+        When an entry expires under load, every request in flight with that token would otherwise look it up
+        at once, each on a connection of its own, past the pool's size. A waiter that is cancelled (its client
+        went away) does not cancel the load the others wait for.
+        """
+        cached = self.get(raw)
+        if cached is not None:
+            return cached
+        key = hash_token(raw)
+        task = self._loading.get(key)
+        if task is None:
+            task = self._loading[key] = asyncio.create_task(self._load(raw, key, load))
+        return await asyncio.shield(task)
+
+    async def _load(
+        self, raw: str, key: str, load: Callable[[], Awaitable[Principal | None]]
+    ) -> Principal | None:
+        try:
+            principal = await load()
+            if principal is not None:
+                self.put(raw, principal)
+            return principal
+        finally:
+            del self._loading[key]
 
     def get(self, raw: str) -> Principal | None:
         """The cached principal for a token, or None when absent or stale."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.door import scans as checkin
@@ -26,6 +26,7 @@ from eventops.door.answers import Method, ScanAnswer, ScanResult
 from eventops.door.scans import ScanInput
 from eventops.door.sql import PG_RAW_SCAN
 from eventops.errors import Invalid
+from eventops.storage.db import is_unavailable
 from eventops.timeutil import utcnow
 
 _GATES: weakref.WeakKeyDictionary[Engine, asyncio.Semaphore] = weakref.WeakKeyDictionary()
@@ -45,6 +46,36 @@ def _gate(engine: AsyncEngine) -> asyncio.Semaphore | contextlib.nullcontext[Non
             return contextlib.nullcontext()
         gate = _GATES[sync] = asyncio.Semaphore(size())
     return gate
+
+
+async def prepare(conn: AsyncConnection) -> None:
+    """Ready a pooled connection for scans: run the scan statement once, for a batch that cannot exist (it
+    stores nothing), so that asyncpg has it prepared and cached on this connection before the first scan."""
+    raw = (await conn.get_raw_connection()).driver_connection
+    assert raw is not None
+    params = {name: None for name in PG_RAW_SCAN.names} | {"slug": "", "code": "", "who": ""}
+    await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
+
+
+async def _run_scan(engine: AsyncEngine, params: dict[str, Any]) -> tuple[Any, tuple[datetime, str] | None]:
+    """`PG_RAW_SCAN` on a pooled connection: its row, and who checked in first when the scan lost a race."""
+    async with _gate(engine), engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        try:
+            row = await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
+            if row is None or row["stored"] is None:
+                return row, None
+            found = checkin.found_from_row(row)
+            if not checkin.lost_race(found, ScanResult(row["stored"])):
+                return row, None
+            # autocommit: the read alone, without a BEGIN and a ROLLBACK around it
+            await conn.execution_options(isolation_level="AUTOCOMMIT")
+            return row, await checkin.who_won(conn, found)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncio.CancelledError) as exc:
+            if raw.is_closed() or not isinstance(exc, asyncpg.PostgresError):
+                await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
+            raise
 
 
 async def scan_at_door(
@@ -89,26 +120,19 @@ async def _scan_pass_pg(
         "received_at": now,
         "method": Method.qr.value,
     }
-    first: tuple[datetime, str] | None = None
-    async with _gate(engine), engine.connect() as conn:
-        raw = (await conn.get_raw_connection()).driver_connection
-        assert raw is not None
-        try:
-            row = await raw.fetchrow(PG_RAW_SCAN.sql, *PG_RAW_SCAN.args(params))
-            if row is not None and row["stored"] is not None:
-                found = checkin.found_from_row(row)
-                result = ScanResult(row["stored"])
-                if checkin.lost_race(found, result):
-                    # autocommit: the read alone, without a BEGIN and a ROLLBACK around it
-                    await conn.execution_options(isolation_level="AUTOCOMMIT")
-                    first = await checkin.who_won(conn, found)
-        except (OSError, asyncpg.InterfaceError, asyncio.CancelledError):
-            await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
+    try:
+        row, first = await _run_scan(engine, params)
+    except Exception as exc:
+        if not is_unavailable(exc):
             raise
+        # The connection was lost (PostgreSQL restarted, or dropped it): once more, on another connection. A
+        # scan stored before the loss is then answered as a retry, by its scan_id: never stored twice.
+        row, first = await _run_scan(engine, params)
     if row is None:
         async with sessions() as session:
             await checkin.no_batch(session, slug, code)
     if row["stored"] is None:  # a retry: nothing new was stored, the first answer is repeated
         async with sessions() as session:
             return await checkin.replay(session, scan.scan_id, row["batch_id"])
+    found, result = checkin.found_from_row(row), ScanResult(row["stored"])
     return checkin.answered(info, found, scan, Method.qr, at, result, first, token, None)

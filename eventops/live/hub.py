@@ -104,14 +104,18 @@ class Hub:
     """
 
     def __init__(self, outbox: bool = False) -> None:
-        self._subscribers: dict[int, set[asyncio.Queue[Change]]] = {}
+        # A subscriber's queue holds changes, then None once the hub is closed (the end of its stream).
+        self._subscribers: dict[int, set[asyncio.Queue[Change | None]]] = {}
         self.origin = uuid.uuid4().hex  # this process's mark on what it sends, so it skips its own
         self.outbox: list[Change] | None = [] if outbox else None
+        self.closed = False
 
     @contextlib.contextmanager
-    def subscribe(self, batch_id: int) -> Iterator[asyncio.Queue[Change]]:
-        """A queue receiving the batch's changes while the block runs."""
-        queue: asyncio.Queue[Change] = asyncio.Queue(QUEUE_SIZE)
+    def subscribe(self, batch_id: int) -> Iterator[asyncio.Queue[Change | None]]:
+        """A queue receiving the batch's changes while the block runs, then None when the hub closes."""
+        queue: asyncio.Queue[Change | None] = asyncio.Queue(QUEUE_SIZE)
+        if self.closed:
+            queue.put_nowait(None)
         self._subscribers.setdefault(batch_id, set()).add(queue)
         try:
             yield queue
@@ -123,10 +127,17 @@ class Hub:
 
     def publish(self, change: Change) -> None:
         """Hand a change to every subscriber of its batch, dropping the oldest for a full queue."""
+        if self.closed:
+            return
         for queue in self._subscribers.get(change.batch_id, ()):
-            if queue.full():
-                queue.get_nowait()
-            queue.put_nowait(change)
+            _put(queue, change)
+
+    def close(self) -> None:
+        """End every subscriber's stream (the server is stopping): its queue gets None after what it holds."""
+        self.closed = True
+        for subscribers in self._subscribers.values():
+            for queue in subscribers:
+                _put(queue, None)
 
     def committed(self, change: Change) -> None:
         """A change committed here: to local subscribers now, to other processes at the next flush."""
@@ -146,6 +157,12 @@ class Hub:
     def subscriber_count(self, batch_id: int) -> int:
         """How many dashboards follow a batch in this process."""
         return len(self._subscribers.get(batch_id, ()))
+
+
+def _put(queue: asyncio.Queue[Change | None], item: Change | None) -> None:
+    if queue.full():
+        queue.get_nowait()
+    queue.put_nowait(item)
 
 
 def _publish_pending(session: Session) -> None:
@@ -252,10 +269,15 @@ async def listen(
 
 
 async def stream(hub: Hub, batch_id: int, heartbeat: float = 15.0) -> AsyncIterator[Change | None]:
-    """The batch's changes as they come; None every `heartbeat` seconds of silence (to keep proxies open)."""
+    """The batch's changes as they come; None every `heartbeat` seconds of silence (to keep proxies open).
+    It ends when the hub closes."""
     with hub.subscribe(batch_id) as queue:
         while True:
             try:
-                yield await asyncio.wait_for(queue.get(), heartbeat)
+                change = await asyncio.wait_for(queue.get(), heartbeat)
             except TimeoutError:
                 yield None
+                continue
+            if change is None:
+                return
+            yield change

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, event
+import asyncpg
+from sqlalchemy import DateTime, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -66,10 +69,63 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 20)
     kwargs.setdefault("max_overflow", 20)
-    # No pre-ping: it costs round trips on every checkout. A connection PostgreSQL dropped fails its request
-    # once and the pool discards it; the scanner retries (a scan is idempotent by its scan_id).
     kwargs.setdefault("pool_recycle", 1800)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    # No pre-ping: SQLAlchemy's costs three round trips per checkout (BEGIN, ping, COMMIT) where a scan takes
+    # one. A connection PostgreSQL closed (a restart, pg_terminate_backend) is known to asyncpg as soon as the
+    # event loop has read the end of its socket, so the pool replaces it at checkout for free.
+    event.listen(engine.sync_engine, "checkout", _replace_closed)
+    return engine
+
+
+def _replace_closed(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    if dbapi_conn.driver_connection.is_closed():
+        raise exc.DisconnectionError("the server closed the connection")  # the pool connects anew
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an error means the database is out of reach: a connection lost or refused, the server shutting
+    down, starting up or full, no connection free in time. The request may succeed if tried again shortly."""
+    current: BaseException | None = error
+    for _ in range(10):  # the causes SQLAlchemy and its driver adapter chain on
+        if current is None:
+            return False
+        if isinstance(current, exc.DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        if isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current):
+            return True  # a statement sent on a connection already closed (the raw scan path)
+        current = current.__cause__
+    return False
+
+
+_UNAVAILABLE = (
+    OSError,  # refused, reset, unreachable: the database's (outbound HTTP clients wrap their own)
+    exc.TimeoutError,  # no pooled connection came free in time
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08
+    asyncpg.AdminShutdownError,  # 57P01: terminated, or the server is shutting down
+    asyncpg.CrashShutdownError,  # 57P02
+    asyncpg.CannotConnectNowError,  # 57P03: starting up, shutting down, in recovery
+    asyncpg.TooManyConnectionsError,  # 53300
+)
+
+
+async def fill_pool(engine: AsyncEngine, warm: Callable[[AsyncConnection], Awaitable[None]]) -> int:
+    """Open the pool's steady number of connections now, each readied by `warm`, and leave them in the pool:
+    the first burst of requests after start-up then opens none (PostgreSQL: a connection costs a TLS probe, a
+    start-up and its statements prepared again). Returns how many were opened."""
+    size = getattr(engine.pool, "size", None)
+    count = size() if callable(size) else 0
+    opened = await asyncio.gather(*(engine.connect().start() for _ in range(count)), return_exceptions=True)
+    connections = [c for c in opened if isinstance(c, AsyncConnection)]
+    try:
+        await asyncio.gather(*(warm(c) for c in connections))
+    finally:
+        await asyncio.gather(*(c.close() for c in connections))
+    if failed := [e for e in opened if isinstance(e, BaseException)]:
+        raise failed[0]
+    return len(connections)
 
 
 def make_sessionmaker(

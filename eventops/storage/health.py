@@ -1,16 +1,27 @@
-"""Health: does the database answer?"""
+"""Health: does the database answer, with the schema this code needs?"""
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from eventops.storage.migrations import current_revision, head_revision
 
-async def database_ok(engine: AsyncEngine) -> bool:
-    """Whether a trivial query succeeds."""
+
+async def check(engine: AsyncEngine) -> tuple[str, str]:
+    """The database's health and a one-line reason: `ok`, `unavailable` (it does not answer) or
+    `schema_outdated` (its schema is missing or not at the newest revision: `eventops init` upgrades it)."""
     try:
         async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    return True
+            revision = await current_revision(conn)
+    except Exception as exc:  # whatever the driver raises, the answer is the same: not healthy
+        return "unavailable", f"cannot reach the database: {_first_line(exc)}"
+    head = head_revision()
+    if revision == head:
+        return "ok", f"the database schema is at the newest revision ({head})"
+    found = f"is at revision {revision}" if revision else "is missing"
+    return "schema_outdated", f"the database schema {found}, this version needs {head}: run `eventops init`"
+
+
+def _first_line(exc: Exception) -> str:
+    """An error's first line (SQLAlchemy appends the statement and a link on the next ones)."""
+    return str(exc).strip().partition("\n")[0] or type(exc).__name__

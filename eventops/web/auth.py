@@ -73,14 +73,14 @@ async def _principal(request: web.Request) -> auth.Principal | None:
         via_cookie, token = True, request.cookies.get(SESSION_COOKIE, "")
     if not token:
         return None
-    cache = request.app[TOKEN_CACHE]
-    if not via_cookie and (cached := cache.get(token)) is not None:
-        return cached
-    async with request.app[SESSIONMAKER]() as session:
-        principal = await auth.authenticate(session, token, via_cookie=via_cookie)
-    if principal is not None and not via_cookie:
-        cache.put(token, principal)
-    return principal
+
+    async def lookup() -> auth.Principal | None:
+        async with request.app[SESSIONMAKER]() as session:
+            return await auth.authenticate(session, token, via_cookie=via_cookie)
+
+    if via_cookie:  # sessions are not cached: logging out ends one at once
+        return await lookup()
+    return await request.app[TOKEN_CACHE].get_or_load(token, lookup)
 
 
 @web.middleware

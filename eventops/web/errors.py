@@ -11,9 +11,12 @@ from yarl import URL
 from eventops import errors
 from eventops.errors import ErrorCode
 from eventops.keys import TEMPLATES
+from eventops.storage.db import is_unavailable
 from eventops.web.access import Handler, access_of
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER = 5  # seconds a client waits before trying again while the database is away
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.BadRequest: 400,
@@ -37,6 +40,7 @@ HTTP_CODES = {
     415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
     422: ErrorCode.INVALID,
     429: ErrorCode.RATE_LIMITED,
+    503: ErrorCode.UNAVAILABLE,
 }
 
 
@@ -116,6 +120,27 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if _is_page(request):
             return _page_error(request, exc.status, message)
         return error_response(exc.status, code, message)
-    except Exception:
+    except Exception as exc:
+        if is_unavailable(exc):
+            return _unavailable(request, exc)
         log.exception("unhandled error on %s %s", request.method, request.rel_url.path)
         return error_response(500, ErrorCode.INTERNAL, "something went wrong on our side; it has been logged")
+
+
+def _unavailable(request: web.Request, exc: Exception) -> web.Response:
+    """503 with Retry-After while the database is out of reach: trying again is the remedy, not a bug fix."""
+    reason = str(exc).partition("\n")[0]
+    log.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        request.rel_url.path,
+        type(exc).__name__,
+        reason,
+    )
+    message = "the database is unavailable for a moment; try again in a few seconds"
+    if _is_page(request):
+        response = _page_error(request, 503, message)
+    else:
+        response = error_response(503, ErrorCode.DATABASE_UNAVAILABLE, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response

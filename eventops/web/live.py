@@ -37,6 +37,12 @@ async def listener_ctx(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def close_streams(app: web.Application) -> None:
+    """on_shutdown: end every live stream, or open dashboards hold the exit up to aiohttp's shutdown timeout
+    (60 s); their browsers reconnect to a server that is up."""
+    app[LIVE_HUB].close()
+
+
 @requires(Role.moderator)
 async def batch_live(request: web.Request) -> web.StreamResponse:
     """GET …/batches/{code}/live: `event: KIND` + `data: JSON` per change, a comment every 15 s of silence."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from aiohttp import web
@@ -17,13 +18,16 @@ from eventops.timeutil import zone
 from eventops.web.access import public, requires
 from eventops.web.render import json_response, render
 
+log = logging.getLogger(__name__)
+
 
 @public()
 async def healthz(request: web.Request) -> web.Response:
-    """{"status": "ok"} when the database answers, 503 otherwise."""
-    if await health.database_ok(request.app[ENGINE]):
-        return json_response({"status": "ok"})
-    return json_response({"status": "unavailable"}, status=503)
+    """{"status": "ok"} when the database answers with the newest schema; 503 with the reason otherwise."""
+    status, reason = await health.check(request.app[ENGINE])
+    if status != "ok":
+        log.warning("healthz: %s", reason)
+    return json_response({"status": status}, status=200 if status == "ok" else 503)
 
 
 FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"

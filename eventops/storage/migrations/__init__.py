@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 HERE = Path(__file__).resolve().parent
 
@@ -29,3 +33,16 @@ def migrate(database_url: str, revision: str = "head") -> None:
         return
     with ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(command.upgrade, alembic_config(database_url), revision).result()
+
+
+@cache
+def head_revision() -> str:
+    """The newest revision of our migrations: the schema this code needs."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head is not None
+    return head
+
+
+async def current_revision(conn: AsyncConnection) -> str | None:
+    """The revision a database's schema is at (None: no schema); raises when the database cannot be read."""
+    return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
