@@ -152,7 +152,7 @@ _AGENCY_GROUPS = {
     "dinkes": "dinkes diskes kesehatan",
     "kominfo": "diskominfo kominfo diskominfos komunikasi informatika",
     "bkpsdm": "bkpsdm bkpsdmd bkd bkpp kepegawaian",
-    "bappeda": "bappeda bapelitbang perencanaan",
+    "bappeda": "bappeda bapelitbang perencanaan pembangunan",
     "setda": "setda sekda sekretariat",
     "setwan": "setwan dprd",
     "disdik": "disdik dikbud disdikpora diknas pendidikan",

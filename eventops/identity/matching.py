@@ -13,8 +13,10 @@ from eventops.identity.scoring import (
     HonorificProfile,
     agency_matches,
     honorific_profile,
+    honorifics_agreement,
     honorifics_conflict,
     name_score,
+    titles_agree,
 )
 from eventops.identity.word_blocks import WordBlocks
 
@@ -22,8 +24,10 @@ from eventops.identity.word_blocks import WordBlocks
 ACCEPT_SCORE = 90.0
 MARGIN = 5.0
 SUGGESTIONS = 3
+# Below this nobody is a close name: the reason says so, and the suggestions are only a hint.
+CLOSE_SCORE = 70.0
 
-Method = Literal["registrant", "email", "nip", "alias", "fuzzy"]
+Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
 
 # Reason codes, stable for clients and the review queue.
 MATCHED = "matched"
@@ -31,6 +35,7 @@ AMBIGUOUS = "ambiguous"
 HOMONYM = "homonym"
 HONORIFIC_CONFLICT = "honorific_conflict"
 AGENCY_MISMATCH = "agency_mismatch"
+CLOSE_NAME = "close_name"
 LOW_SCORE = "low_score"
 DEVICE_NAME = "device_name"
 NO_NAME = "no_name"
@@ -49,6 +54,7 @@ class RosterEntry:
     agency: str
     unit: str
     registrant_id: str | None = None
+    phone: str | None = None  # as the roster stores it, `+62…`
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,13 @@ class _Scored:
     agency_match: bool  # the display names a workplace and all of it fits this entry
     unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
     entry: _Entry
+    conflict: bool  # a sex marker, birth order or caste title says this is someone else
+    evidence: tuple[int, int, int]  # workplace, titles, honorific agreement: what separates namesakes
+
+    def beats(self, other: _Scored) -> bool:
+        """At least as good on every piece of evidence and better on one: clearly ahead of a namesake."""
+        pairs = list(zip(self.evidence, other.evidence, strict=True))
+        return all(a >= b for a, b in pairs) and any(a > b for a, b in pairs)
 
 
 def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -167,6 +180,7 @@ class RosterIndex:
         self._by_registrant = _unique((e.registrant_id or "", e.participant_id) for e in entries)
         self._by_email = _unique((_email_key(e.email), e.participant_id) for e in entries)
         self._by_nip = _unique((e.nip or "", e.participant_id) for e in entries)
+        self._by_phone = _unique((e.phone or "", e.participant_id) for e in entries)
         self._by_id = {prepared.entry.participant_id: prepared for prepared in self._entries}
         self._by_key: dict[str, list[_Entry]] = defaultdict(list)
         for prepared in self._entries:
@@ -174,6 +188,7 @@ class RosterIndex:
                 self._by_key[prepared.name.key].append(prepared)
         self._words = WordBlocks({pid: p.name.tokens for pid, p in self._by_id.items() if p.name.tokens})
         self._name_cache: dict[str, NormalisedName] = {}
+        self._profiles = profiles
 
     def __len__(self) -> int:
         """The number of roster entries."""
@@ -195,6 +210,9 @@ class RosterIndex:
         aliased = aliases.get(key) if key else None
         if aliased is not None and aliased in self._by_id:
             return _matched(aliased, "alias")
+        by_phone = {self._by_phone[p] for p in name.phones if p in self._by_phone}
+        if len(by_phone) == 1:
+            return _matched(by_phone.pop(), "phone")
         return self._fuzzy(name)
 
     def match_many(
@@ -229,22 +247,38 @@ class RosterIndex:
         score = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
         fits = agency_matches(name.agency_words, absorbed, prepared.agency)
         named = fits and prepared.unit <= {*name.agency_words, *absorbed}
-        return _Scored(score, fits, named, prepared)
+        profile = self._profile(name)
+        evidence = (
+            fits + named,
+            int(titles_agree(name.titles, prepared.name.titles)),
+            honorifics_agreement(profile, prepared.profile),
+        )
+        conflict = honorifics_conflict(profile, prepared.profile)
+        return _Scored(score, fits, named, prepared, conflict, evidence)
+
+    def _profile(self, name: NormalisedName) -> HonorificProfile:
+        found = self._profiles.get(name.honorific_tokens)
+        if found is None:
+            found = self._profiles[name.honorific_tokens] = honorific_profile(name.honorific_tokens)
+        return found
 
     def _rivals(self, name: NormalisedName, best: _Scored, scored: Sequence[_Scored]) -> list[_Scored]:
-        """Everyone the best candidate must clearly beat: near scores, namesakes, and every roster name
-        holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
+        """Every compatible candidate the best must clearly beat: near scores, namesakes, and every roster
+        name holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
         `Siti Aminah` how `Siti Nur Aminah` does)."""
         rivals = {
             s.entry.entry.participant_id: s
             for s in scored
-            if s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key
+            if not s.conflict
+            and (s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key)
         }
         words = set(name.tokens)
         holders = min((self._words.holders(t) for t in words), key=len)
         for pid in holders:
             if pid not in rivals and words <= set(self._by_id[pid].name.tokens):
-                rivals[pid] = self._score(name, self._by_id[pid])
+                rival = self._score(name, self._by_id[pid])
+                if not rival.conflict:
+                    rivals[pid] = rival
         return sorted(rivals.values(), key=_rank)
 
     def _fuzzy(self, name: NormalisedName) -> MatchResult:
@@ -258,38 +292,42 @@ class RosterIndex:
         scored = sorted(
             (self._score(name, prepared) for prepared in self._candidates(name.tokens)), key=_rank
         )
-        if not scored or scored[0].score <= 0.0:
-            return MatchResult(None, None, 0.0, (), LOW_SCORE)
-        best = scored[0]
-        suggestions = tuple(
-            Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
-            for s in scored[:SUGGESTIONS]
-            if s.score > 0.0
-        )
-
-        def unmatched(reason: str) -> MatchResult:
-            return MatchResult(None, None, best.score, suggestions, reason)
-
-        if best.score < self.accept_score:
-            return unmatched(LOW_SCORE)
-        rivals = self._rivals(name, best, scored)
-        chosen = best
-        if len(rivals) > 1:
-            # Agency or unit words may separate the rivals, but only a candidate good enough on its own.
-            by_agency = [s for s in rivals if s.agency_match]
-            if len(by_agency) > 1:
-                by_agency = [s for s in by_agency if s.unit_named]
-            if len(by_agency) != 1 or by_agency[0].score < self.accept_score:
-                namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-                return unmatched(HOMONYM if namesakes else AMBIGUOUS)
-            chosen = by_agency[0]
-        if honorifics_conflict(honorific_profile(name.honorific_tokens), chosen.entry.profile):
-            return unmatched(HONORIFIC_CONFLICT)
+        scored = [s for s in scored if s.score > 0.0]
+        compatible = [s for s in scored if not s.conflict]
+        if not compatible or compatible[0].score < self.accept_score:
+            # Nobody this could be: say why, with the names the reason speaks of first.
+            if scored and scored[0].conflict and scored[0].score >= self.accept_score:
+                return _unmatched(HONORIFIC_CONFLICT, scored)
+            shown = compatible or scored
+            if not shown:
+                return MatchResult(None, None, 0.0, (), LOW_SCORE)
+            return _unmatched(CLOSE_NAME if shown[0].score >= CLOSE_SCORE else LOW_SCORE, shown)
+        best = compatible[0]
+        rivals = self._rivals(name, best, compatible)
+        # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
+        # compatible candidate ahead of all the others; a leader must still be good enough on its own.
+        leaders = [r for r in rivals if all(r is o or r.beats(o) for o in rivals)]
+        if len(rivals) > 1 and (len(leaders) != 1 or leaders[0].score < self.accept_score):
+            # The namesakes the reason speaks of first: those no other rival beats.
+            shown = sorted(rivals, key=lambda r: any(o.beats(r) for o in rivals)) + [
+                s for s in compatible if s not in rivals
+            ]
+            namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
+            return _unmatched(HOMONYM if namesakes else AMBIGUOUS, shown)
+        chosen = leaders[0] if len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
-            return unmatched(AGENCY_MISMATCH)
+            return _unmatched(AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)])
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+
+
+def _unmatched(reason: str, shown: Sequence[_Scored]) -> MatchResult:
+    suggestions = tuple(
+        Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
+        for s in shown[:SUGGESTIONS]
+    )
+    return MatchResult(None, None, shown[0].score, suggestions, reason)
 
 
 def _rank(scored: _Scored) -> tuple[float, bool, int]:

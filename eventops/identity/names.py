@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from eventops.identity import lexicon as lex
 from eventops.roster.nip import parse_nip
+from eventops.roster.validation import normalise_phone
 
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MUHAMMAD = re.compile(r"m[uo](?:kh|ch|h|k)?a?m[ae]d")
@@ -102,6 +103,21 @@ def nip_in_text(text: str) -> str | None:
     return None
 
 
+def phones_in_text(text: str) -> tuple[str, ...]:
+    """Indonesian mobile numbers written in `text` (`08…`, `+628…`, `628…`, grouped or not), as `+62…`."""
+    found: list[str] = []
+    for run in _DIGIT_RUN.findall(text):
+        # A run may hold a NIP and a number side by side: try it whole, then each space-separated group.
+        for part in (run, *run.split()):
+            digits = _DIGIT_SEPARATOR.sub("", part)
+            if not 10 <= len(digits) <= 14 or not digits.startswith(("08", "628")):
+                continue
+            phone, _ = normalise_phone(digits)
+            if phone is not None and phone not in found:
+                found.append(phone)
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedName:
     """What a written name says about its person: personal-name tokens and everything set aside."""
@@ -111,6 +127,8 @@ class NormalisedName:
     agency_words: tuple[str, ...] = ()
     nip: str | None = None
     is_device: bool = False
+    titles: tuple[str, ...] = ()  # academic and religious titles, letters only (`ir`, `spd`, `mkom`)
+    phones: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -132,6 +150,7 @@ class _Reading:
     tokens: list[str] = field(default_factory=list)
     honorifics: list[str] = field(default_factory=list)
     agency: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
     device: bool = False
 
 
@@ -266,6 +285,7 @@ def _read(text: str) -> _Reading:
             continue
         seen_personal = bool(reading.tokens)
         if _is_title(word, seen_personal):
+            reading.titles.append(word.raw)
             consuming = -1
             continue
         honorific = _honorific(word, was_honorific, following)
@@ -310,6 +330,8 @@ def normalise_name(raw: str) -> NormalisedName:
         agency_words=tuple(dict.fromkeys(reading.agency)),
         nip=nip,
         is_device=reading.device and not tokens,
+        titles=tuple(dict.fromkeys(reading.titles)),
+        phones=phones_in_text(raw),
     )
 
 

@@ -104,11 +104,14 @@ async def _fingerprint(session: AsyncSession, batch_id: int) -> Fingerprint:
 async def roster_entries(session: AsyncSession, batch_id: int) -> list[RosterEntry]:
     """The batch's roster as the matcher needs it."""
     c = PARTICIPANTS.c
-    query = select(c.id, c.nip, c.name, c.email, c.agency, c.unit, c.zoom_registrant_id).where(
+    query = select(c.id, c.nip, c.name, c.email, c.agency, c.unit, c.zoom_registrant_id, c.phone).where(
         c.batch_id == batch_id
     )
     rows = (await (await session.connection()).execute(query)).all()
-    return [RosterEntry(r.id, r.nip, r.name, r.email, r.agency, r.unit, r.zoom_registrant_id) for r in rows]
+    return [
+        RosterEntry(r.id, r.nip, r.name, r.email, r.agency, r.unit, r.zoom_registrant_id, r.phone)
+        for r in rows
+    ]
 
 
 async def roster_index(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from eventops.identity import lexicon as lex
 
@@ -28,6 +30,10 @@ WEIGHT_MIN_ROSTER = 500
 COVERAGE_EXPONENT = 0.6
 # Written together or apart (`Nurhayati` / `Nur Hayati`): the same letters in other words.
 CONCAT_SCORE = 98.0
+# One letter swapped, doubled, dropped or mistyped in a word this long (`uPtri`, `Dadkng`) costs that word
+# only this much, however short the word.
+TYPO_SIMILARITY = 0.92
+TYPO_MIN_LENGTH = 5
 
 _VOWELS = frozenset("aeiou")
 _T = TypeVar("_T")
@@ -49,6 +55,8 @@ def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
         # Javanese and Balinese names mark sex by the final vowel: Sudarma/Sudarmi, Putra/Putri, Yanto/Yanti.
         return 0.0
     similarity = fuzz.ratio(a, b) / 100.0
+    if min(len(a), len(b)) >= TYPO_MIN_LENGTH and OSA.distance(a, b, score_cutoff=1) <= 1:
+        similarity = max(similarity, TYPO_SIMILARITY)
     return similarity if similarity >= TOKEN_FLOOR else 0.0
 
 
@@ -93,6 +101,10 @@ def name_score(
         return 0.0
     if sorted(display) == sorted(roster):
         return 100.0
+    recut = resegment(display, roster)
+    if sorted(recut) == sorted(roster):
+        return CONCAT_SCORE
+    display = recut
     match, similarity = _alignment(display, roster, known)
 
     def w(token: str) -> float:
@@ -104,20 +116,46 @@ def name_score(
     covered = sum(w(roster[j]) * similarity[i] for i, j in match.items())
     coverage = covered / sum(w(r) for r in roster)
     score = 100.0 * precision * coverage**COVERAGE_EXPONENT
-    if len(display) != len(roster) and "".join(display) == "".join(roster):
+    if "".join(display) == "".join(roster):
         score = max(score, CONCAT_SCORE)
     return score
 
 
+def resegment(display: Sequence[str], roster: Sequence[str]) -> Sequence[str]:
+    """The display words re-cut where their letters run into roster words differently (`Eg aWidhiasih`
+    for `Ega Widhiasih`, `Nur Hayati` for `Nurhayati`, `Dwiastuti` for `Dwi Astuti`): a misplaced space is
+    one typo, not two wrong words."""
+    out = list(display)
+    own = set(roster)
+    pairs = {a + b: (a, b) for a, b in itertools.pairwise(roster)}
+    i = 0
+    while i < len(out):
+        word = out[i]
+        if word not in own and word in pairs:
+            out[i : i + 1] = pairs[word]
+            i += 2
+            continue
+        if i + 1 < len(out) and (word not in own or out[i + 1] not in own):
+            joined = word + out[i + 1]
+            if joined in own:
+                out[i : i + 2] = [joined]
+            elif joined in pairs:
+                out[i : i + 2] = pairs[joined]
+        i += 1
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class HonorificProfile:
-    """What Balinese honorifics say: sex, birth-order rank and caste (each empty when not written)."""
+    """What Balinese honorifics say: sex, birth-order words and ranks, caste (each empty when not written)."""
 
     sexes: frozenset[str]
     ranks: frozenset[int]
     castes: frozenset[str]
+    orders: frozenset[str] = frozenset()
 
 
+_LUH = "luh"
 _FEMALE_WORDS = frozenset({"ni", "luh", "ayu", "desak", "dayu", "istri"})
 _MALE_WORDS = frozenset({"i", "bagus"})
 _CASTE_HEADS = {"ida": "ida", "anak": "agung", **lex.CASTE_WORDS}
@@ -128,14 +166,32 @@ def honorific_profile(honorifics: Sequence[str]) -> HonorificProfile:
     sexes = {"female" for h in honorifics if h in _FEMALE_WORDS} | {
         "male" for h in honorifics if h in _MALE_WORDS
     }
-    ranks = {lex.BIRTH_ORDER[h] for h in honorifics if h in lex.BIRTH_ORDER}
+    orders = {h for h in honorifics if h in lex.BIRTH_ORDER}
+    ranks = {lex.BIRTH_ORDER[h] for h in orders}
+    if _LUH in honorifics:
+        # `Ni Luh` names a first daughter, unless another birth-order word follows (`Ni Luh Ketut`).
+        orders.add(_LUH)
+        ranks = ranks or {1}
     castes = {_CASTE_HEADS[h] for h in honorifics if h in _CASTE_HEADS}
-    return HonorificProfile(frozenset(sexes), frozenset(ranks), frozenset(castes))
+    return HonorificProfile(frozenset(sexes), frozenset(ranks), frozenset(castes), frozenset(orders))
 
 
 def honorifics_conflict(a: HonorificProfile, b: HonorificProfile) -> bool:
     """True when both names write a sex, birth order or caste and they disagree (`Made` vs `Ketut`)."""
-    return _disagree(a.sexes, b.sexes) or _disagree(a.ranks, b.ranks) or _disagree(a.castes, b.castes)
+    orders_disagree = _disagree(a.orders, b.orders) and _disagree(a.ranks, b.ranks)
+    return _disagree(a.sexes, b.sexes) or orders_disagree or _disagree(a.castes, b.castes)
+
+
+def honorifics_agreement(a: HonorificProfile, b: HonorificProfile) -> int:
+    """How much the written parts agree: 2 for each of sex, caste and birth-order word written alike on
+    both sides, 1 for a birth-order word of the same rank (`Made`/`Kadek`); a part missing adds nothing."""
+    order = 2 if a.orders & b.orders else 1 if a.ranks & b.ranks else 0
+    return order + 2 * bool(a.sexes & b.sexes) + 2 * bool(a.castes & b.castes)
+
+
+def titles_agree(display: Collection[str], roster: Collection[str]) -> bool:
+    """True when the display writes titles and they are exactly the roster entry's (`Ir. … S.Pd., M.Kom.`)."""
+    return bool(display) and set(display) == set(roster)
 
 
 def _disagree(x: frozenset[_T], y: frozenset[_T]) -> bool:
