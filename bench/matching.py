@@ -12,14 +12,26 @@ import random
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bench.namegen import MIXES, Case, make_cases, make_near_outsiders, make_outsiders, make_roster
+from bench.namegen import (
+    MIXES,
+    Case,
+    case_class,
+    make_cases,
+    make_near_outsiders,
+    make_outsiders,
+    make_roster,
+)
 from eventops.identity import matching
 from eventops.identity.matching import MatchResult, RosterIndex
 
 TARGET_PRECISION = 0.995
-TARGET_RECALL = 0.95
+TARGET_RECALL = 0.97
+TARGET_CLASS = 0.90
+TARGET_REVIEW = 0.03
+# Reasons a moderator dismisses in bulk (a device, an office, no name at all): not items to decide one by one.
+BULK_REASONS = frozenset({matching.DEVICE_NAME, matching.NO_NAME})
 SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
 SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
 
@@ -33,6 +45,7 @@ class Figures:
     auto: int
     wrong: int
     matchable: int
+    review: float = 0.0  # share of the roster people's connections left to decide one by one
 
     @classmethod
     def of(cls, cases: Sequence[Case], results: Sequence[MatchResult]) -> Figures:
@@ -42,23 +55,40 @@ class Figures:
         wrong = sum(1 for c, r in auto if r.participant_id != c.truth)
         matchable = [(c, r) for c, r in pairs if c.human_matchable]
         found = sum(1 for c, r in matchable if r.participant_id == c.truth)
+        attendees = [(c, r) for c, r in pairs if c.truth is not None]
+        queued = sum(1 for _, r in attendees if r.participant_id is None and r.reason not in BULK_REASONS)
         return cls(
             precision=1.0 - wrong / len(auto) if auto else 1.0,
             recall=found / len(matchable) if matchable else 1.0,
             auto=len(auto),
             wrong=wrong,
             matchable=len(matchable),
+            review=queued / len(attendees) if attendees else 0.0,
         )
 
 
-def _per_kind(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
-    print(f"  {'kind':32} {'rows':>6} {'human':>6} {'found':>6} {'wrong':>6}")
-    for kind in sorted({c.kind for c in cases}):
-        rows = [(c, r) for c, r in zip(cases, results, strict=True) if c.kind == kind]
-        human = sum(1 for c, _ in rows if c.human_matchable)
-        found = sum(1 for c, r in rows if c.human_matchable and r.participant_id == c.truth)
-        wrong = sum(1 for c, r in rows if r.participant_id is not None and r.participant_id != c.truth)
-        print(f"  {kind:32} {len(rows):6} {human:6} {found:6} {wrong:6}")
+def per_class(cases: Sequence[Case], results: Sequence[MatchResult]) -> dict[str, Figures]:
+    """Figures for each benchmark class (namesakes by part, one-word names, typos, phone, unit …)."""
+    by_class: dict[str, list[tuple[Case, MatchResult]]] = {}
+    for c, r in zip(cases, results, strict=True):
+        by_class.setdefault(case_class(c), []).append((c, r))
+    return {
+        name: Figures.of([c for c, _ in rows], [r for _, r in rows])
+        for name, rows in sorted(by_class.items())
+    }
+
+
+def _print_classes(classes: dict[str, Figures]) -> None:
+    print(f"  {'class':26} {'auto':>6} {'wrong':>6} {'human':>6} {'precision':>10} {'recall':>8}")
+    for name, f in classes.items():
+        recall = f"{f.recall:8.1%}" if f.matchable else f"{'-':>8}"
+        print(f"  {name:26} {f.auto:6} {f.wrong:6} {f.matchable:6} {f.precision:10.1%} {recall}")
+
+
+def _class_ok(f: Figures) -> bool:
+    # A class with no decidable row is judged on precision alone; one wrong match in a class of a few
+    # dozen automatic matches says little, so precision is held to the class target too.
+    return f.precision >= TARGET_CLASS and (not f.matchable or f.recall >= TARGET_CLASS)
 
 
 def _examples(
@@ -93,7 +123,7 @@ def generate(size: int, seed: int, mix: str) -> Batch:
     return Batch([p.entry() for p in roster], {p.participant_id: p.roster_name() for p in roster}, cases)
 
 
-def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
+def run(batch: Batch, seed: int, *, examples: int) -> Figures:
     """Match one batch with the module's thresholds and print its figures."""
     started = time.perf_counter()
     index = RosterIndex(batch.index_input)
@@ -105,14 +135,20 @@ def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
         f"seed {seed}: roster {len(batch.index_input)}, connections {len(batch.cases)},"
         f" auto-matched {figures.auto}, wrong {figures.wrong}, human-matchable {figures.matchable}"
     )
-    print(f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}")
+    print(
+        f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}"
+        f"  review share {figures.review:.2%} of the roster people's connections"
+    )
+    classes = per_class(batch.cases, results)
+    _print_classes(classes)
+    weak = [name for name, f in classes.items() if not _class_ok(f)]
+    print(f"  classes below {TARGET_CLASS:.0%}: {', '.join(weak) or 'none'}")
+    figures = replace(figures, review=figures.review if not weak else max(figures.review, 1.0))
     print(f"  time: index {built - started:.2f} s + match {done - built:.2f} s = {done - started:.2f} s")
     methods = Counter(r.method or "-" for r in results)
     reasons = Counter(r.reason for r in results)
     print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     print("  by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
-    if verbose:
-        _per_kind(batch.cases, results)
     if examples:
         _examples(batch.cases, results, batch.names, examples)
     return figures
@@ -156,7 +192,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--mix", choices=sorted(MIXES), default="bali", help="which names dominate the roster"
     )
-    parser.add_argument("--verbose", action="store_true", help="figures per kind of display name")
     parser.add_argument("--examples", type=int, default=0, help="print this many errors of each sort")
     parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
     parser.add_argument(
@@ -168,17 +203,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_preparation(args.roster_size, args.seed, args.mix)
     seeds = range(args.seed, args.seed + args.runs)
     batches = [generate(args.size, seed, args.mix) for seed in seeds]
-    runs = [
-        run(b, s, verbose=args.verbose, examples=args.examples) for b, s in zip(batches, seeds, strict=True)
-    ]
+    runs = [run(b, s, examples=args.examples) for b, s in zip(batches, seeds, strict=True)]
     if args.sweep:
         sweep(batches)
     worst_p = min(r.precision for r in runs)
     worst_r = min(r.recall for r in runs)
-    ok = worst_p >= TARGET_PRECISION and worst_r >= TARGET_RECALL
+    worst_q = max(r.review for r in runs)
+    ok = worst_p >= TARGET_PRECISION and worst_r >= TARGET_RECALL and worst_q <= TARGET_REVIEW
     print(
         f"worst over {len(runs)} seed(s): precision {worst_p:.3%} (target {TARGET_PRECISION:.1%}),"
-        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}) -> {'OK' if ok else 'BELOW TARGET'}"
+        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}), review share {worst_q:.2%}"
+        f" (target {TARGET_REVIEW:.0%}; 100 % when a class is below {TARGET_CLASS:.0%})"
+        f" -> {'OK' if ok else 'BELOW TARGET'}"
     )
     return 0 if ok else 1
 

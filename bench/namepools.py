@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 
 def _names(text: str) -> list[str]:
-    return text.split()
+    return list(dict.fromkeys(text.split()))
 
 
 BIRTH_ORDER = {
@@ -17,6 +17,8 @@ BIRTH_ORDER = {
     4: ["Ketut"],
 }
 ALL_BIRTH_ORDER = frozenset(word for words in BIRTH_ORDER.values() for word in words)
+# Rank of each birth-order word as rosters write it (`Gde` is Gede), for the generator's truth.
+RANK = {**{w: r for r, words in BIRTH_ORDER.items() for w in words}, "Gde": 1}
 BALI_ABBREVIATIONS = {
     "Made": "Md.",
     "Ketut": "Kt.",
@@ -41,7 +43,11 @@ BALI_MALE = _names(
     Prasetya Atmaja Wiratama Purnama Sentana Suwirya Darmada Sumadi Karsana Suparsa Wartama Sunarta
     Mudiarta Suarsana Sudana Sukarta Wirata Jaya Sudiana Widnyana Darmayasa Suarta Sudarsana Kariasa
     Sukayasa Pasek Sukrawan Mertha Arnawa Wisnawa Sutrisna Suweta Gelgel Budiana Sukarmawan Sunada
-    Ariana Sumarjaya Dwipayana Swandana Tirta
+    Ariana Sumarjaya Dwipayana Swandana Tirta Suda Yasa Wisnawa Widnyana Sukarma Artana Astika Budiartha
+    Darmawijaya Dharmayasa Gunarta Jayadi Kertayasa Mardana Narendra Pariartha Purnawan Rediasa Sudiatmika
+    Suastawa Subawa Suwardika Triadi Wirajaya Yudiantara Agastya Suryawan Dharma Sudharta Widiada Wirya
+    Pande Aryawan Budiarsa Candra Darsana Ekawana Juniartha Karyasa Manik Nuaba Ardiasa Ardiyasa Sadia
+    Sukanadi Sumardika Suweda Tenaya Wardika Widarta Yudistira
     """
 )
 BALI_FEMALE = _names(
@@ -52,7 +58,10 @@ BALI_FEMALE = _names(
     Wartini Sumertini Krisnayanti Pratiwi Utami Rahayu Permatasari Apriani Setiawati Sudewi
     Suastini Arini Sukarini Wiraswari Widiari Mahayani Sudiartini Padmi Rasmini Sukreni Suarmini Windari
     Yuliastini Purnamawati Wardani Indrayani Agustini Ratih Sintya Oktaviani Damayanti Rustini Suciani
-    Suandewi Sumerti
+    Suandewi Sumerti Ekayanti Widhiasih Sintadewi Ariasih Sugiantari Yuniastuti Parwati Suarningsih
+    Ratnawati Setiari Puspawati Trisnawati Mertasari Sukarsini Widyastuti Sudarsini Kariani Lasmini
+    Sumariani Sutarmi Swandewi Wahyuni Widyantari Candrawati Dharmiasih Gayatri Indrawati Juliantari
+    Marheni Paramitha Rusmawati Sekarini Sudarsani Sriyani Wirastini Yuniari
     """
 )
 _JAVA_MALE_FIRST = _names(
@@ -127,6 +136,35 @@ _MUSLIM_FEMALE_LAST = _names(
     Maulida Safitri Febriani Ramadhani Nuraini Hasanah
     """
 )
+# Batak and other Christian names: a given name and a clan name that thousands share (DOMAIN.md).
+_CHRISTIAN_MALE_FIRST = _names(
+    """
+    Yohanes Paulus Stefanus Daniel Samuel Yosef Petrus Markus Lukas Fransiskus Robert Jonathan Hotman
+    Parulian Togar Maruli Benny Rudolf Yakobus Timotius
+    """
+)
+_CHRISTIAN_FEMALE_FIRST = _names(
+    """
+    Maria Agustina Elisabeth Kristina Fransiska Ruth Debora Magdalena Rosmawati Lamria Tiurma Yohana
+    Veronika Theresia Roslina Marlina
+    """
+)
+_CLANS = _names(
+    """
+    Siregar Simanjuntak Sitompul Panjaitan Hutapea Situmorang Nainggolan Sinaga Manurung Simatupang Pardede
+    Tambunan Sihombing Hutagalung Lumbantobing Pasaribu Sianturi Silalahi Lumempouw Wenas Pangemanan
+    """
+)
+# South Sulawesi (Bugis) families: the noble `Andi` before an Arabic-Indonesian name.
+_BUGIS_MALE = _names(
+    "Andi Baso Muhammad Arung Akbar Syahrir Amiruddin Rusli Ridwan Tenri Mappa Amir Syamsuddin"
+)
+_BUGIS_FEMALE = _names("Andi Besse Tenri Nurhayati Hasnah Rosmiati Sitti Fatmawati Nurbaya Hasniati")
+_BUGIS_LAST = _names("Mappaseng Pawelloi Patonangi Makkasau Rahim Baso Mattalatta Tenriawaru Massiara")
+# Minangkabau names: often one or two given names with an ending of their own.
+_MINANG_MALE = _names("Afrizal Yulizar Syafrizal Zulfikar Hendri Deswandi Efendi Yasril Rinaldi Fadli")
+_MINANG_FEMALE = _names("Desmawati Yulnita Rahmi Elfira Syafnita Netti Yusnelly Rosnida Yenni Fitrilia")
+_MINANG_LAST = _names("Yuliandri Syahputra Amril Jusman Zulkifli Hamdani Yusra Nofrizal Desriani Elvira")
 FIRST_AND_LAST = {
     ("java", False): (_JAVA_MALE_FIRST, _JAVA_LAST),
     ("java", True): (_JAVA_FEMALE_FIRST, _JAVA_FEMALE_LAST),
@@ -134,6 +172,12 @@ FIRST_AND_LAST = {
     ("sunda", True): (_SUNDA_FEMALE_FIRST, _SUNDA_FEMALE_LAST),
     ("muslim", False): (_MUSLIM_MALE_FIRST, _MUSLIM_MALE_LAST),
     ("muslim", True): (_MUSLIM_FEMALE_FIRST, _MUSLIM_FEMALE_LAST),
+    ("christian", False): (_CHRISTIAN_MALE_FIRST, _CLANS),
+    ("christian", True): (_CHRISTIAN_FEMALE_FIRST, _CLANS),
+    ("bugis", False): (_BUGIS_MALE, _BUGIS_LAST),
+    ("bugis", True): (_BUGIS_FEMALE, _BUGIS_LAST),
+    ("minang", False): (_MINANG_MALE, _MINANG_LAST),
+    ("minang", True): (_MINANG_FEMALE, _MINANG_LAST),
 }
 # Modern spelling -> the pre-1972 spelling some older civil servants keep on their papers.
 OLD_SPELLING = {
@@ -165,17 +209,17 @@ MODERN_WORDS = frozenset(
 )
 ALL_WORDS = MODERN_WORDS | {w.lower() for w in OLD_SPELLING.values()}
 
-PREFIX_MALE = ["Drs.", "Dr.", "Ir.", "H.", "dr.", "Prof. Dr.", "Ir. H.", "Drs. H."]
-PREFIX_FEMALE = ["Dra.", "Dr.", "Hj.", "dr.", "Ir."]
+PREFIX_MALE = ["Drs.", "Dr.", "Ir.", "H.", "dr.", "Prof. Dr.", "Ir. H.", "Drs. H.", "K.H."]
+PREFIX_FEMALE = ["Dra.", "Dr.", "Hj.", "dr.", "Ir.", "Hj. Dra."]
 BACHELOR = _names(
     """
     S.Kom. S.Pd. S.E. S.H. S.Sos. S.T. S.IP. S.Kep. S.Ag. A.Md. A.Md.Kep. S.Tr.Kes. S.Farm. S.Psi. SE
-    S.Kom
+    S.Kom S.Pd.H. S.Ked. S.KM. S.Si. S.Th. S.Pd.I. S.STP. A.Md.Keb.
     """
 )
 MASTER = _names(
     """
-    M.Si. M.M. M.Pd. M.Kom. M.AP. M.H. M.T. M.Kes. Ph.D. Sp.A. MM M.Si
+    M.Si. M.M. M.Pd. M.Kom. M.AP. M.H. M.T. M.Kes. Ph.D. Sp.A. MM M.Si M.Ak. M.Hum. M.Sc. M.Kn.
     """
 )
 
