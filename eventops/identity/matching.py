@@ -294,7 +294,7 @@ class RosterIndex:
         )
         scored = [s for s in scored if s.score > 0.0]
         compatible = [s for s in scored if not s.conflict]
-        if not compatible or compatible[0].score < self.accept_score:
+        if not compatible or not self._good(compatible[0]):
             # Nobody this could be: say why, with the names the reason speaks of first.
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
                 return _unmatched(HONORIFIC_CONFLICT, scored)
@@ -307,7 +307,7 @@ class RosterIndex:
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
         # compatible candidate ahead of all the others; a leader must still be good enough on its own.
         leaders = [r for r in rivals if all(r is o or r.beats(o) for o in rivals)]
-        if len(rivals) > 1 and (len(leaders) != 1 or leaders[0].score < self.accept_score):
+        if len(rivals) > 1 and (len(leaders) != 1 or not self._good(leaders[0])):
             # The namesakes the reason speaks of first: those no other rival beats.
             shown = sorted(rivals, key=lambda r: any(o.beats(r) for o in rivals)) + [
                 s for s in compatible if s not in rivals
@@ -320,6 +320,10 @@ class RosterIndex:
             # says otherwise.
             return _unmatched(AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)])
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+
+    def _good(self, scored: _Scored) -> bool:
+        """Good enough on its own to be matched without a moderator."""
+        return scored.score >= self.accept_score
 
 
 def _unmatched(reason: str, shown: Sequence[_Scored]) -> MatchResult:
