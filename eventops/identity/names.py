@@ -331,7 +331,7 @@ def normalise_name(raw: str) -> NormalisedName:
         nip=nip,
         is_device=reading.device and not tokens,
         titles=tuple(dict.fromkeys(reading.titles)),
-        phones=phones_in_text(raw),
+        phones=phones_in_text(raw) if any(ch.isdigit() for ch in raw) else (),
     )
 
 
