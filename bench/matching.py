@@ -24,14 +24,14 @@ from bench.namegen import (
     make_roster,
 )
 from eventops.identity import matching
-from eventops.identity.matching import MatchResult, RosterIndex
+from eventops.identity.matching import MatchReason, MatchResult, RosterIndex
 
 TARGET_PRECISION = 0.995
 TARGET_RECALL = 0.97
 TARGET_CLASS = 0.90
 TARGET_REVIEW = 0.03
 # Reasons a moderator dismisses in bulk (a device, an office, no name at all): not items to decide one by one.
-BULK_REASONS = frozenset({matching.DEVICE_NAME, matching.NO_NAME})
+BULK_REASONS = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME})
 SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
 SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
 

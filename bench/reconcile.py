@@ -31,6 +31,7 @@ from eventops.attendance import exports
 from eventops.attendance import records as attendance
 from eventops.catalog import events
 from eventops.demo.sample import make_rows
+from eventops.identity.states import ReviewState
 from eventops.storage.db import create_engine, make_sessionmaker
 from eventops.storage.models import CheckIn, Checkpoint, CheckpointSubmission, OnlineSession, Participant
 
@@ -60,7 +61,7 @@ def _sessions(rng: random.Random, ids: list[int], count: int) -> list[dict[str, 
                 "display_name": f"Peserta {n % 997}",
                 "participant_id": rng.choice(ids) if matched else None,
                 "match_method": "email" if matched else None,
-                "review_state": "done" if matched else "pending",
+                "review_state": ReviewState.MATCHED if matched else ReviewState.PENDING,
                 "seen_by_webhook": True,
                 "seen_in_report": True,
                 "updated_at": START,

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from eventops.accounts import auth
 from eventops.catalog import events
-from eventops.errors import BadRequest, DomainError
+from eventops.errors import BadRequest, DomainError, ErrorCode
 from eventops.roster import importer as roster
 from eventops.roster import passes
 from eventops.settings import Settings
@@ -84,14 +84,14 @@ def _event_loop() -> asyncio.AbstractEventLoop:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Serve the app; with --workers N, N processes share the port (PostgreSQL only)."""
     if args.workers < 1:
-        raise BadRequest("--workers must be at least 1", code="bad_workers")
+        raise BadRequest("--workers must be at least 1", code=ErrorCode.BAD_WORKERS)
     if args.workers == 1:
         _serve_worker(settings, args.host, args.port, reuse_port=False)
         return 0
     if is_sqlite(settings.database_url):
         raise BadRequest(
             "--workers > 1 needs PostgreSQL: SQLite has one writer, serve it from one process",
-            code="workers_need_postgresql",
+            code=ErrorCode.WORKERS_NEED_POSTGRESQL,
         )
     return _serve_workers(settings, args.host, args.port, args.workers)
 
@@ -336,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  row {item['row']} {item['column']}: {item['message']}", file=sys.stderr)
             else:
                 print(f"  {item}", file=sys.stderr)
-        return 2 if exc.code in {"invalid", "roster_invalid"} else 1
+        return 2 if exc.code in {ErrorCode.INVALID, ErrorCode.ROSTER_INVALID} else 1
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid, Unauthorized
+from eventops.errors import Conflict, ErrorCode, Invalid, Unauthorized
 from eventops.storage.models import ApiToken, User
 from eventops.timeutil import utcnow
 
@@ -36,7 +36,9 @@ class Role(enum.IntEnum):
         try:
             return cls[value.strip().lower()]
         except KeyError:
-            raise Invalid(f"unknown role {value!r}: use organiser, moderator or staff", code="role") from None
+            raise Invalid(
+                f"unknown role {value!r}: use organiser, moderator or staff", code=ErrorCode.ROLE
+            ) from None
 
 
 @dataclass(frozen=True)
@@ -83,11 +85,11 @@ async def add_user(session: AsyncSession, name: str, role: Role, password: str) 
     """Create a user; Conflict if the name is taken."""
     name = name.strip()
     if not name or len(name) > 64:
-        raise Invalid("a user name has 1 to 64 characters", code="user_name")
+        raise Invalid("a user name has 1 to 64 characters", code=ErrorCode.USER_NAME)
     if len(password) < 8:
-        raise Invalid("a password has at least 8 characters", code="password")
+        raise Invalid("a password has at least 8 characters", code=ErrorCode.PASSWORD)
     if (await session.exec(select(User).where(User.name == name))).first() is not None:
-        raise Conflict(f"user {name!r} exists already", code="user_exists")
+        raise Conflict(f"user {name!r} exists already", code=ErrorCode.USER_EXISTS)
     user = User(name=name, role=role.name, password_hash=hash_password(password))
     session.add(user)
     await session.commit()
@@ -159,7 +161,7 @@ async def login(session: AsyncSession, name: str, password: str) -> str:
     """Check a user's password and open a session; returns the session token for the cookie."""
     user = (await session.exec(select(User).where(User.name == name.strip()))).first()
     if user is None or user.disabled or not verify_password(password, user.password_hash):
-        raise Unauthorized("wrong user name or password", code="bad_login")
+        raise Unauthorized("wrong user name or password", code=ErrorCode.BAD_LOGIN)
     return await create_token(
         session, Role[user.role], user.name, kind="session", user_id=user.id, ttl=SESSION_TTL
     )

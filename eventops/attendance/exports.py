@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.attendance.recap import NO_AGENCY, NO_UNIT, GroupSummary
 from eventops.attendance.records import BatchAttendance, batch_attendance
-from eventops.errors import BadRequest
+from eventops.errors import BadRequest, ErrorCode
 from eventops.timeutil import zone
 
 HEADER = (
@@ -183,7 +183,7 @@ def file_name(attendance: BatchAttendance, fmt: str) -> str:
 def render(attendance: BatchAttendance, fmt: str) -> ExportFile:
     """The download of `attendance` in a format (csv, xlsx or pdf)."""
     if fmt not in FORMATS:
-        raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code="bad_format")
+        raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code=ErrorCode.BAD_FORMAT)
     content_type, write = FORMATS[fmt]
     return ExportFile(write(attendance), file_name(attendance, fmt), content_type)
 
@@ -191,6 +191,6 @@ def render(attendance: BatchAttendance, fmt: str) -> ExportFile:
 async def export_batch(session: AsyncSession, event_slug: str, code: str, fmt: str) -> ExportFile:
     """Load the batch's attendance (frozen or live) and render it; rendering runs off the event loop."""
     if fmt not in FORMATS:
-        raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code="bad_format")
+        raise BadRequest(f"unknown format {fmt!r}: use csv, xlsx or pdf", code=ErrorCode.BAD_FORMAT)
     attendance = await batch_attendance(session, event_slug, code)
     return await asyncio.to_thread(render, attendance, fmt)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import and_, case, exists, func, not_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import BadRequest
+from eventops.errors import BadRequest, ErrorCode
 from eventops.intervals import Interval, session_interval, union_minutes
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, OnlineSession, Participant
@@ -83,9 +83,9 @@ async def online_list(
 ) -> OnlinePage:
     """The batch's participants with their Zoom presence: online mode first, then by name; filtered, paged."""
     if state is not None and state not in STATES:
-        raise BadRequest("state must be online, offline_now or never", code="bad_state")
+        raise BadRequest("state must be online, offline_now or never", code=ErrorCode.BAD_STATE)
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise BadRequest(f"limit must be 1 to {MAX_LIMIT} and offset not negative", code="bad_query")
+        raise BadRequest(f"limit must be 1 to {MAX_LIMIT} and offset not negative", code=ErrorCode.BAD_QUERY)
     now = now or utcnow()
     p, s = PARTICIPANTS.c, SESSIONS.c
     matched = and_(s.batch_id == batch.id, s.participant_id == p.id)

@@ -32,7 +32,7 @@ from eventops.attendance.rules import (
     evaluate_batch,
 )
 from eventops.catalog import events
-from eventops.errors import Conflict, Invalid
+from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.identity.review import match_pending
 from eventops.roster.nip import normalise_nip
 from eventops.roster.passes import participant_by_nip
@@ -185,7 +185,7 @@ async def finalize(session: AsyncSession, event_slug: str, code: str, actor: str
     )
     if claimed.rowcount == 0:
         await session.rollback()
-        raise Conflict(f"batch {code!r} is finalized already", code="already_finalized")
+        raise Conflict(f"batch {code!r} is finalized already", code=ErrorCode.ALREADY_FINALIZED)
     attendance = await _live(session, event, batch, now)
     await conn.execute(delete(RECORDS).where(RECORDS.c.batch_id == batch.id))
     rows = [_row(batch.id, r, now) for r in attendance.records]
@@ -202,7 +202,7 @@ def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
         problem = {"field": "reason", "message": "a reason is required"}
-        raise Invalid("a reason is required", code="reason_required", details=[problem])
+        raise Invalid("a reason is required", code=ErrorCode.REASON_REQUIRED, details=[problem])
     if len(reason) > REASON_MAX:
         raise Invalid(
             "the reason is too long",
@@ -225,7 +225,7 @@ async def reopen(
     )
     if reopened.rowcount == 0:
         await session.rollback()
-        raise Conflict(f"batch {code!r} is not finalized", code="not_finalized")
+        raise Conflict(f"batch {code!r} is not finalized", code=ErrorCode.NOT_FINALIZED)
     session.add(_audit(actor, "attendance.reopen", event, batch, batch.code, reason=reason))
     await session.commit()
     await session.refresh(batch)
@@ -273,7 +273,7 @@ async def add_override(
     if still_open.rowcount == 0:
         await session.rollback()
         raise Conflict(
-            f"batch {code!r} is finalized: reopen it before changing records", code="batch_finalized"
+            f"batch {code!r} is finalized: reopen it before changing records", code=ErrorCode.BATCH_FINALIZED
         )
     person = await participant_by_nip(session, event, normalise_nip(nip))
     assert person.id is not None
@@ -281,7 +281,7 @@ async def add_override(
     if person.batch_id != batch.id and not (await conn.execute(select(checked_in_here))).scalar():
         raise Invalid(
             f"{person.name} is not in batch {code!r}",
-            code="participant_not_in_batch",
+            code=ErrorCode.PARTICIPANT_NOT_IN_BATCH,
             details=[{"field": "participant_nip", "message": "not a participant of this batch"}],
         )
     override = Override(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid, NotFound
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import to_utc, zone
 
@@ -56,7 +56,7 @@ async def create_event(session: AsyncSession, slug: str, name: str, timezone: st
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise Conflict(f"an event {slug!r} exists already", code="event_exists") from None
+        raise Conflict(f"an event {slug!r} exists already", code=ErrorCode.EVENT_EXISTS) from None
     return event
 
 
@@ -64,7 +64,7 @@ async def get_event(session: AsyncSession, slug: str) -> Event:
     """The event with this slug, or NotFound."""
     event = (await session.exec(select(Event).where(Event.slug == slug))).first()
     if event is None:
-        raise NotFound(f"no event {slug!r}", code="event_not_found")
+        raise NotFound(f"no event {slug!r}", code=ErrorCode.EVENT_NOT_FOUND)
     return event
 
 
@@ -120,7 +120,9 @@ async def create_batch(session: AsyncSession, event: Event, data: BatchInput) ->
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise Conflict(f"batch {data.code!r} exists already in this event", code="batch_exists") from None
+        raise Conflict(
+            f"batch {data.code!r} exists already in this event", code=ErrorCode.BATCH_EXISTS
+        ) from None
     return batch
 
 
@@ -128,7 +130,7 @@ async def get_batch(session: AsyncSession, event: Event, code: str) -> Batch:
     """The batch of `event` with this code, or NotFound."""
     batch = (await session.exec(select(Batch).where(Batch.event_id == event.id, Batch.code == code))).first()
     if batch is None:
-        raise NotFound(f"no batch {code!r} in event {event.slug!r}", code="batch_not_found")
+        raise NotFound(f"no batch {code!r} in event {event.slug!r}", code=ErrorCode.BATCH_NOT_FOUND)
     return batch
 
 

@@ -33,7 +33,7 @@ from eventops.door.sql import (
     REPLAY,
     Who,
 )
-from eventops.errors import Conflict, Invalid, NotFound
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.live import hub as live
 from eventops.roster.nip import mask_nip, normalise_nip
 from eventops.roster.passes import pass_url
@@ -80,7 +80,7 @@ def pass_token(raw: str) -> str:
     if not TOKEN_RE.match(text):
         raise Invalid(
             "kode kartu tidak terbaca · the pass code is not readable",
-            code="bad_token",
+            code=ErrorCode.BAD_TOKEN,
             details=[{"field": "token", "message": "a pass token or a pass URL ending in /p/TOKEN"}],
         )
     return text
@@ -94,7 +94,7 @@ def scan_time(scanned_at: datetime, now: datetime) -> datetime:
     if at < now - MAX_AGE:
         raise Invalid(
             "waktu pindai terlalu lama · the scan is too old",
-            code="scan_too_old",
+            code=ErrorCode.SCAN_TOO_OLD,
             details=[{"field": "scanned_at", "message": f"older than {MAX_AGE.days} days"}],
         )
     return at
@@ -129,7 +129,7 @@ async def _find(
 async def no_batch(session: AsyncSession, slug: str, code: str) -> NoReturn:
     """Raise NotFound for a door action whose batch the lookup did not find (or whose event is missing)."""
     event = await events.get_event(session, slug)  # NotFound for the event, else the batch is missing
-    raise NotFound(f"no batch {code!r} in event {event.slug!r}", code="batch_not_found")
+    raise NotFound(f"no batch {code!r} in event {event.slug!r}", code=ErrorCode.BATCH_NOT_FOUND)
 
 
 def found_from_row(row: Mapping[str, Any], via_pass: bool) -> Found:
@@ -309,7 +309,7 @@ async def replay(
     row = (await (await session.connection()).execute(REPLAY, {"scan_id": scan_id})).first()
     if row is None or row.batch_id != batch_id:
         raise Conflict(
-            "scan_id ini sudah dipakai · this scan_id was used for another batch", code="scan_id_used"
+            "scan_id ini sudah dipakai · this scan_id was used for another batch", code=ErrorCode.SCAN_ID_USED
         )
     result = ScanResult(row.result)
     admitted = result in (ScanResult.ok, ScanResult.duplicate)
@@ -355,6 +355,6 @@ async def check_in_by_hand(
     if found.participant_id is None:
         raise NotFound(
             "peserta tidak ditemukan di acara ini · no such participant in this event",
-            code="participant_not_found",
+            code=ErrorCode.PARTICIPANT_NOT_FOUND,
         )
     return await record(session, found, scan, Method.manual)

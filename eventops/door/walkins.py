@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.door.answers import Method, PersonView, ScanAnswer
 from eventops.door.scans import Found, ScanInput, find_batch, record, replay, scan_time
 from eventops.door.sql import BATCHES, CHECKINS, PARTICIPANTS, PASSES, SCAN_SEEN
-from eventops.errors import Conflict, Invalid
+from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.roster.nip import mask_nip, parse_nip
 from eventops.roster.passes import new_token
 from eventops.roster.validation import normalise_phone
@@ -88,7 +88,7 @@ def _on_roster() -> Conflict:
     return Conflict(
         "NIP ini sudah ada di daftar peserta; gunakan check-in manual · "
         "this NIP is on the roster already: use manual check-in",
-        code="nip_on_roster",
+        code=ErrorCode.NIP_ON_ROSTER,
     )
 
 

@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from eventops.identity.states import ReviewState
 from eventops.roster.nip import parse_nip
 from eventops.storage.models import Batch, Participant
 
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 CHUNK = 500
-MATCHED = "matched"
-PENDING = "pending"
 # 18 digits standing alone, optionally grouped by spaces, dots or dashes as people type them.
 _NIP_RUN = re.compile(r"(?<![\d])(\d(?:[ .\-]?\d){17})(?![\d])")
 
@@ -58,12 +57,17 @@ def nips_in(text: str) -> list[str]:
 def match_columns(match: Match | None) -> dict[str, Any]:
     """The online_sessions columns a match decides."""
     if match is None:
-        return {"participant_id": None, "match_method": None, "match_score": None, "review_state": PENDING}
+        return {
+            "participant_id": None,
+            "match_method": None,
+            "match_score": None,
+            "review_state": ReviewState.PENDING,
+        }
     return {
         "participant_id": match.participant_id,
         "match_method": match.method,
         "match_score": 1.0,
-        "review_state": MATCHED,
+        "review_state": ReviewState.MATCHED,
     }
 
 

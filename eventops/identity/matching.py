@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum, unique
 from types import MappingProxyType
 from typing import Literal
 
@@ -29,16 +30,22 @@ CLOSE_SCORE = 70.0
 
 Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
 
-# Reason codes, stable for clients and the review queue.
-MATCHED = "matched"
-AMBIGUOUS = "ambiguous"
-HOMONYM = "homonym"
-HONORIFIC_CONFLICT = "honorific_conflict"
-AGENCY_MISMATCH = "agency_mismatch"
-CLOSE_NAME = "close_name"
-LOW_SCORE = "low_score"
-DEVICE_NAME = "device_name"
-NO_NAME = "no_name"
+
+@unique
+class MatchReason(StrEnum):
+    """The matcher's verdict on one connection: matched, or why not. Stored (`match_reason`) and shown in the
+    review queue for the unmatched; not a review state (`states.ReviewState`)."""
+
+    MATCHED = "matched"  # one participant found (never stored: a match clears `match_reason`)
+    AMBIGUOUS = "ambiguous"  # several participants score alike and nothing tells them apart
+    HOMONYM = "homonym"  # several participants have this very name
+    HONORIFIC_CONFLICT = "honorific_conflict"  # titles or birth-order names contradict the best candidate's
+    AGENCY_MISMATCH = "agency_mismatch"  # an inexact name from someone naming another workplace
+    CLOSE_NAME = "close_name"  # a close name, but not close enough to decide alone
+    LOW_SCORE = "low_score"  # no candidate scores high enough
+    DEVICE_NAME = "device_name"  # the display name is a device (`iPhone`, `Galaxy A12`)
+    NO_NAME = "no_name"  # no personal name to match: initials only, or only titles, birth order, workplace
+
 
 _NO_ALIASES: Mapping[str, int] = MappingProxyType({})
 
@@ -83,7 +90,7 @@ class MatchResult:
     method: Method | None
     score: float
     suggestions: tuple[Suggestion, ...]
-    reason: str
+    reason: MatchReason
 
 
 def alias_key(display_name: str) -> str:
@@ -138,7 +145,7 @@ def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
 
 
 def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
-    return MatchResult(participant_id, method, score, (), MATCHED)
+    return MatchResult(participant_id, method, score, (), MatchReason.MATCHED)
 
 
 class RosterIndex:
@@ -283,9 +290,11 @@ class RosterIndex:
 
     def _fuzzy(self, name: NormalisedName) -> MatchResult:
         if not name.tokens:
-            return MatchResult(None, None, 0.0, (), DEVICE_NAME if name.is_device else NO_NAME)
+            return MatchResult(
+                None, None, 0.0, (), MatchReason.DEVICE_NAME if name.is_device else MatchReason.NO_NAME
+            )
         if all(len(token) == 1 for token in name.tokens):
-            return MatchResult(None, None, 0.0, (), NO_NAME)
+            return MatchResult(None, None, 0.0, (), MatchReason.NO_NAME)
         split = self._words.split_compounds(name.tokens)
         if split != name.tokens:
             name = replace(name, tokens=split)
@@ -297,11 +306,13 @@ class RosterIndex:
         if not compatible or not self._good(compatible[0]):
             # Nobody this could be: say why, with the names the reason speaks of first.
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
-                return _unmatched(HONORIFIC_CONFLICT, scored)
+                return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored)
             shown = compatible or scored
             if not shown:
-                return MatchResult(None, None, 0.0, (), LOW_SCORE)
-            return _unmatched(CLOSE_NAME if shown[0].score >= CLOSE_SCORE else LOW_SCORE, shown)
+                return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
+            return _unmatched(
+                MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE, shown
+            )
         best = compatible[0]
         rivals = self._rivals(name, best, compatible)
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
@@ -313,12 +324,14 @@ class RosterIndex:
                 s for s in compatible if s not in rivals
             ]
             namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-            return _unmatched(HOMONYM if namesakes else AMBIGUOUS, shown)
+            return _unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
         chosen = leaders[0] if len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
-            return _unmatched(AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)])
+            return _unmatched(
+                MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)]
+            )
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
     def _good(self, scored: _Scored) -> bool:
@@ -326,7 +339,7 @@ class RosterIndex:
         return scored.score >= self.accept_score
 
 
-def _unmatched(reason: str, shown: Sequence[_Scored]) -> MatchResult:
+def _unmatched(reason: MatchReason, shown: Sequence[_Scored]) -> MatchResult:
     suggestions = tuple(
         Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
         for s in shown[:SUGGESTIONS]

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.identity.exact import MATCHED, PENDING
 from eventops.identity.matching import Connection, MatchResult, RosterEntry, RosterIndex
+from eventops.identity.states import ReviewState
 from eventops.live import hub as live
 from eventops.storage.models import Alias, Batch, OnlineSession, Participant
 from eventops.timeutil import utcnow
@@ -28,8 +28,6 @@ from eventops.timeutil import utcnow
 SESSIONS = OnlineSession.__table__  # type: ignore[attr-defined]
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
 ALIASES = Alias.__table__  # type: ignore[attr-defined]
-RESOLVED = "resolved"
-DISMISSED = "dismissed"
 CHUNK = 2000
 # Roster indexes kept per process: a 5,000-name roster takes seconds to prepare, a 50,000-name one ~100 MB.
 INDEXES_KEPT = 2
@@ -145,19 +143,19 @@ def suggestions_json(result: MatchResult) -> str | None:
 def _pending_query(batch_id: int, fresh_only: bool) -> Any:
     c = SESSIONS.c
     query = select(c.id, c.display_name, c.email, c.registrant_id, c.match_reason, c.suggestions).where(
-        c.batch_id == batch_id, c.participant_id.is_(None), c.review_state == PENDING
+        c.batch_id == batch_id, c.participant_id.is_(None), c.review_state == ReviewState.PENDING
     )
     return query.where(c.match_reason.is_(None)) if fresh_only else query
 
 
 _MATCH = (
     update(SESSIONS)
-    .where(SESSIONS.c.id == bindparam("_id"), SESSIONS.c.review_state == PENDING)
+    .where(SESSIONS.c.id == bindparam("_id"), SESSIONS.c.review_state == ReviewState.PENDING)
     .values(
         participant_id=bindparam("_pid"),
         match_method=bindparam("_method"),
         match_score=bindparam("_score"),
-        review_state=MATCHED,
+        review_state=ReviewState.MATCHED,
         match_reason=None,
         suggestions=None,
         updated_at=bindparam("_now"),
@@ -165,7 +163,7 @@ _MATCH = (
 )
 _VERDICT = (
     update(SESSIONS)
-    .where(SESSIONS.c.id == bindparam("_id"), SESSIONS.c.review_state == PENDING)
+    .where(SESSIONS.c.id == bindparam("_id"), SESSIONS.c.review_state == ReviewState.PENDING)
     .values(match_reason=bindparam("_reason"), suggestions=bindparam("_suggestions"))
 )
 

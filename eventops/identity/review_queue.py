@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid, NotFound
-from eventops.identity.exact import PENDING
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.identity.matching import SUGGESTIONS, alias_key
-from eventops.identity.review import ALIASES, DISMISSED, RESOLVED, SESSIONS, RosterIndexCache, match_pending
+from eventops.identity.review import ALIASES, SESSIONS, RosterIndexCache, match_pending
+from eventops.identity.states import ReviewState
 from eventops.intervals import Interval, session_interval, union_minutes
 from eventops.live import hub as live
 from eventops.roster.nip import normalise_nip
@@ -67,7 +67,7 @@ class Decision:
 
     id: int
     display_name: str
-    state: str
+    state: ReviewState
     connections: int
     participant: Participant | None
     alias: str | None
@@ -113,7 +113,7 @@ async def review_queue(
     c = SESSIONS.c
     query = sa.select(
         c.id, c.display_name, c.email, c.joined_at, c.left_at, c.match_reason, c.suggestions
-    ).where(c.batch_id == batch.id, c.participant_id.is_(None), c.review_state == PENDING)
+    ).where(c.batch_id == batch.id, c.participant_id.is_(None), c.review_state == ReviewState.PENDING)
     groups: dict[str, list[Any]] = defaultdict(list)  # display name -> its connections, oldest first
     for row in (await (await session.connection()).execute(query.order_by(c.id))).all():
         groups[row.display_name].append(row)
@@ -159,14 +159,14 @@ async def _target(
     if person is None:
         raise NotFound(
             "peserta tidak ditemukan di acara ini · no such participant in this event",
-            code="participant_not_found",
+            code=ErrorCode.PARTICIPANT_NOT_FOUND,
         )
     if person.batch_id != batch.id:
         assigned = (await session.exec(select(Batch.code).where(Batch.id == person.batch_id))).first()
         raise Invalid(
             f"peserta ini terdaftar di kelompok {assigned}, bukan {batch.code} · this participant is on the "
             f"roster of batch {assigned}, not {batch.code}",
-            code="wrong_batch",
+            code=ErrorCode.WRONG_BATCH,
             details=[{"field": "participant", "message": f"assigned to batch {assigned}"}],
         )
     return person
@@ -194,16 +194,23 @@ async def decide(
         )
     ).first()
     if found is None:
-        raise NotFound(f"no connection {item_id} in batch {batch.code!r}", code="review_item_not_found")
+        raise NotFound(
+            f"no connection {item_id} in batch {batch.code!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND
+        )
     display_name, state = found
-    if state != PENDING:
-        raise Conflict(f"connection {item_id} is {state} already", code="already_decided")
+    if state != ReviewState.PENDING:
+        raise Conflict(f"connection {item_id} is {state} already", code=ErrorCode.ALREADY_DECIDED)
     person = None if dismiss else await _target(session, event, batch, nip, participant_ref)
     values: dict[str, Any] = (
-        {"review_state": DISMISSED, "match_method": None, "match_score": None, "participant_id": None}
+        {
+            "review_state": ReviewState.DISMISSED,
+            "match_method": None,
+            "match_score": None,
+            "participant_id": None,
+        }
         if person is None
         else {
-            "review_state": RESOLVED,
+            "review_state": ReviewState.RESOLVED,
             "match_method": "alias",
             "match_score": 1.0,
             "participant_id": person.id,
@@ -213,14 +220,14 @@ async def decide(
     conn = await session.connection()
     # The guarded update of the item itself is the claim: of two moderators deciding at once, one wins.
     claimed = await conn.execute(
-        sa.update(SESSIONS).where(c.id == item_id, c.review_state == PENDING).values(**values)
+        sa.update(SESSIONS).where(c.id == item_id, c.review_state == ReviewState.PENDING).values(**values)
     )
     if claimed.rowcount == 0:
         await session.rollback()
-        raise Conflict(f"connection {item_id} was decided meanwhile", code="already_decided")
+        raise Conflict(f"connection {item_id} was decided meanwhile", code=ErrorCode.ALREADY_DECIDED)
     others = await conn.execute(
         sa.update(SESSIONS)
-        .where(c.batch_id == batch.id, c.display_name == display_name, c.review_state == PENDING)
+        .where(c.batch_id == batch.id, c.display_name == display_name, c.review_state == ReviewState.PENDING)
         .values(**values)
     )
     key = alias_key(display_name) if person is not None else ""

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Invalid
+from eventops.errors import ErrorCode, Invalid
+from eventops.roster.issues import IssueCode
 from eventops.roster.passes import new_token
 from eventops.roster.reading import RowIssue
 from eventops.roster.validation import ParsedRoster, RosterRow, parse_roster
@@ -69,7 +70,7 @@ def _resolve_batches(parsed: ParsedRoster, batch_ids: dict[str, int]) -> list[Ro
         RowIssue(
             row=row.row,
             column="batch",
-            code="batch_unknown",
+            code=IssueCode.BATCH_UNKNOWN,
             message=f"kelompok/batch {row.batch!r} tidak ada di acara ini (ada: {known}) · no such batch",
         )
         for row in parsed.rows
@@ -177,7 +178,7 @@ async def import_roster(
         count = len(issues)
         raise Invalid(
             f"{count} masalah di berkas; tidak ada yang disimpan · {count} problems, nothing stored",
-            code="roster_invalid",
+            code=ErrorCode.ROSTER_INVALID,
             details=[_issue_json(i) for i in issues],
         )
     plan = await _plan(session, event, parsed, batch_ids)

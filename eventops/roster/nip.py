@@ -7,11 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-NIP_LENGTH = "nip_length"
-NIP_DIGITS = "nip_digits"
-NIP_BIRTH_DATE = "nip_birth_date"
-NIP_SEX = "nip_sex"
-NIP_APPOINTMENT = "nip_appointment"
+from eventops.roster.issues import IssueCode
 
 EARLIEST_BIRTH_YEAR = 1940
 EARLIEST_APPOINTMENT_YEAR = 1960
@@ -32,7 +28,7 @@ Sex = Literal["male", "female"]
 class NipIssue:
     """One problem with a NIP: a stable code and a bilingual message."""
 
-    code: str
+    code: IssueCode
     message: str
 
 
@@ -60,7 +56,7 @@ def normalise_nip(raw: str) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def _fail(code: str, message: str) -> NipResult:
+def _fail(code: IssueCode, message: str) -> NipResult:
     return NipResult(nip=None, error=NipIssue(code, message))
 
 
@@ -81,7 +77,7 @@ def _appointment_warning(digits: str, born: date, today: date) -> NipIssue | Non
     if plausible:
         return None
     return NipIssue(
-        NIP_APPOINTMENT,
+        IssueCode.NIP_APPOINTMENT,
         f"bagian TMT pengangkatan {digits[8:14]} bukan tahun/bulan yang wajar (NIP PPPK memakai kode"
         f" lain) / appointment part {digits[8:14]} is not a plausible year and month (PPPK numbers use"
         " other codes)",
@@ -92,23 +88,23 @@ def parse_nip(raw: str, *, today: date | None = None) -> NipResult:
     """Validate a NIP as written: 18 digits, a real birth date, sex digit 1 or 2; never raises."""
     digits = normalise_nip(raw)
     if not set(digits) <= _ASCII_DIGITS:
-        return _fail(NIP_DIGITS, "NIP hanya boleh berisi angka / NIP must contain digits only")
+        return _fail(IssueCode.NIP_DIGITS, "NIP hanya boleh berisi angka / NIP must contain digits only")
     if len(digits) != 18:
         return _fail(
-            NIP_LENGTH,
+            IssueCode.NIP_LENGTH,
             f"NIP harus 18 digit (ada {len(digits)}) / NIP must have 18 digits (got {len(digits)})",
         )
     today = today or date.today()
     born = _real_date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
     if born is None or not date(EARLIEST_BIRTH_YEAR, 1, 1) <= born <= today:
         return _fail(
-            NIP_BIRTH_DATE,
+            IssueCode.NIP_BIRTH_DATE,
             f"8 digit pertama NIP ({digits[:8]}) bukan tanggal lahir yang sah"
             f" / the first 8 digits of the NIP ({digits[:8]}) are not a valid birth date",
         )
     if digits[14] not in "12":
         return _fail(
-            NIP_SEX,
+            IssueCode.NIP_SEX,
             f"digit ke-15 NIP harus 1 atau 2, bukan {digits[14]}"
             f" / NIP digit 15 must be 1 or 2, not {digits[14]}",
         )

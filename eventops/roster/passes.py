@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid, NotFound
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.i18n import format_date_id
 from eventops.roster.nip import mask_nip, normalise_nip
 from eventops.roster.render import Badge, qr_png, render_badges_pdf
@@ -54,7 +54,7 @@ class PassView:
 async def pass_view(session: AsyncSession, token: str) -> PassView:
     """The pass page's data for a token, or NotFound."""
     if not token or len(token) > 64:
-        raise NotFound("no such pass", code="pass_not_found")
+        raise NotFound("no such pass", code=ErrorCode.PASS_NOT_FOUND)
     query = (
         select(Pass, Participant, Batch, Event)
         .join(Participant, col(Participant.id) == Pass.participant_id)
@@ -64,7 +64,7 @@ async def pass_view(session: AsyncSession, token: str) -> PassView:
     )
     row = (await session.exec(query)).first()
     if row is None:
-        raise NotFound("no such pass", code="pass_not_found")
+        raise NotFound("no such pass", code=ErrorCode.PASS_NOT_FOUND)
     pass_, person, batch, event = row
     return PassView(
         token=pass_.token,
@@ -88,7 +88,7 @@ async def live_pass(session: AsyncSession, participant: Participant) -> Pass:
     query = select(Pass).where(Pass.participant_id == participant.id, col(Pass.revoked_at).is_(None))
     found = (await session.exec(query)).first()
     if found is None:
-        raise NotFound("this participant has no live pass", code="pass_not_found")
+        raise NotFound("this participant has no live pass", code=ErrorCode.PASS_NOT_FOUND)
     return found
 
 
@@ -97,7 +97,7 @@ async def participant_by_nip(session: AsyncSession, event: Event, nip: str) -> P
     query = select(Participant).where(Participant.event_id == event.id, Participant.nip == nip)
     person = (await session.exec(query)).first()
     if person is None:
-        raise NotFound(f"no participant with NIP {nip!r} in this event", code="participant_not_found")
+        raise NotFound(f"no participant with NIP {nip!r} in this event", code=ErrorCode.PARTICIPANT_NOT_FOUND)
     return person
 
 
@@ -140,7 +140,7 @@ async def badges_pdf(
         for person, batch, pass_ in (await session.exec(query)).all()
     ]
     if batch_code is not None and not badges:
-        raise NotFound(f"batch {batch_code!r} has no participants with passes", code="no_passes")
+        raise NotFound(f"batch {batch_code!r} has no participants with passes", code=ErrorCode.NO_PASSES)
     return render_badges_pdf(badges, progress=progress), len(badges)
 
 
@@ -165,7 +165,8 @@ async def revoke_and_reissue(session: AsyncSession, event: Event, nip: str, reas
     if not old_ids:  # none live, or another organiser revoked it this instant: the index allows one live pass
         await session.rollback()
         raise Conflict(
-            "peserta ini tidak punya kartu aktif · this participant has no live pass", code="no_live_pass"
+            "peserta ini tidak punya kartu aktif · this participant has no live pass",
+            code=ErrorCode.NO_LIVE_PASS,
         )
     fresh = Pass(participant_id=person.id, token=new_token(), issued_at=now)  # type: ignore[arg-type]
     session.add(fresh)

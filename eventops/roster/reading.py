@@ -14,13 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import TypeVar
 
-from eventops.errors import Invalid
-
-UNREADABLE_FILE = "unreadable_file"
-EMPTY_FILE = "empty_file"
-TOO_MANY_ROWS = "too_many_rows"
-MISSING_COLUMN = "missing_column"
-DUPLICATE_COLUMN = "duplicate_column"
+from eventops.errors import ErrorCode, Invalid
+from eventops.roster.issues import IssueCode
 
 REQUIRED_COLUMNS = ("nip", "name", "agency", "batch")
 
@@ -84,7 +79,7 @@ _INVISIBLE = re.compile(
 class RosterFileError(Invalid):
     """The file as a whole cannot be read as a roster; `code` says why."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(
             message, code=code, details=[{"row": 0, "column": "", "code": code, "message": message}]
         )
@@ -96,7 +91,7 @@ class RowIssue:
 
     row: int
     column: str
-    code: str
+    code: IssueCode
     message: str
 
 
@@ -113,7 +108,7 @@ class Table:
 def _unreadable(what: str, filename: str | None) -> RosterFileError:
     name = f"{filename!r}: " if filename else ""
     return RosterFileError(
-        UNREADABLE_FILE,
+        ErrorCode.UNREADABLE_FILE,
         f"{name}berkas tidak dapat dibaca sebagai daftar peserta ({what}); unggah CSV atau XLSX"
         f" / the file cannot be read as a roster ({what}); upload CSV or XLSX",
     )
@@ -282,7 +277,7 @@ def _header(rows: Iterator[NumberedRow]) -> tuple[int, tuple[Cell, ...], list[Nu
             if len(seen) == HEADER_SEARCH_ROWS:
                 break
     if not seen:
-        raise RosterFileError(EMPTY_FILE, "berkas kosong / the file is empty")
+        raise RosterFileError(ErrorCode.EMPTY_FILE, "berkas kosong / the file is empty")
     (number, cells), *after = seen
     return number, cells, after
 
@@ -301,7 +296,7 @@ def _columns(header_row: int, cells: Sequence[Cell]) -> tuple[dict[str, int], li
                 RowIssue(
                     header_row,
                     column,
-                    DUPLICATE_COLUMN,
+                    IssueCode.DUPLICATE_COLUMN,
                     f"kolom {written[column]!r} dan {text!r} sama-sama berarti {column}; hapus salah satu"
                     f" / columns {written[column]!r} and {text!r} both mean {column}: remove one",
                 )
@@ -316,7 +311,7 @@ def _columns(header_row: int, cells: Sequence[Cell]) -> tuple[dict[str, int], li
                 RowIssue(
                     header_row,
                     column,
-                    MISSING_COLUMN,
+                    IssueCode.MISSING_COLUMN,
                     f"kolom {column} tidak ada (nama yang diterima: {aliases})"
                     f" / column {column} is missing (accepted names: {aliases})",
                 )

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from eventops.errors import ErrorCode
+from eventops.roster.issues import IssueCode
 from eventops.roster.nip import looks_excel_mangled, parse_nip
 from eventops.roster.reading import (
-    TOO_MANY_ROWS,
     Cell,
     NumberedRow,
     RosterFileError,
@@ -27,19 +28,6 @@ MAX_ROWS = 100_000
 MAX_LENGTH = {"name": 200, "agency": 200, "unit": 200, "email": 254, "batch": 50}
 # Most participants of a hybrid batch join online; a few hundred sit in the ballroom and are marked offline.
 DEFAULT_MODE: Mode = "online"
-
-# Row issue codes (file and header codes live in `reading`, NIP codes in `nip`).
-REQUIRED = "required"
-TOO_LONG = "too_long"
-NIP_EXCEL_NUMBER = "nip_excel_number"
-NIP_DUPLICATE = "nip_duplicate"
-EMAIL_INVALID = "email_invalid"
-PHONE_INVALID = "phone_invalid"
-MODE_INVALID = "mode_invalid"
-# Warnings.
-NIP_SERIAL_ZERO = "nip_serial_zero"
-PHONE_MISSING_ZERO = "phone_missing_zero"
-NO_ROWS = "no_rows"
 
 MODES: dict[str, Mode] = {"offline": "offline", "luring": "offline", "online": "online", "daring": "online"}
 
@@ -112,21 +100,21 @@ class _RowChecker:
         self.errors: list[RowIssue] = []
         self.warnings: list[RowIssue] = []
 
-    def _error(self, row: int, column: str, code: str, message: str) -> None:
+    def _error(self, row: int, column: str, code: IssueCode, message: str) -> None:
         self.errors.append(RowIssue(row, column, code, message))
 
-    def _warn(self, row: int, column: str, code: str, message: str) -> None:
+    def _warn(self, row: int, column: str, code: IssueCode, message: str) -> None:
         self.warnings.append(RowIssue(row, column, code, message))
 
     def _text(self, row: int, column: str, value: str, *, required: bool = False) -> str:
         if required and not value:
-            self._error(row, column, REQUIRED, f"{column} wajib diisi / {column} is required")
+            self._error(row, column, IssueCode.REQUIRED, f"{column} wajib diisi / {column} is required")
         limit = MAX_LENGTH.get(column)
         if limit is not None and len(value) > limit:
             self._error(
                 row,
                 column,
-                TOO_LONG,
+                IssueCode.TOO_LONG,
                 f"{column} terlalu panjang ({len(value)} > {limit} karakter)"
                 f" / {column} is too long ({len(value)} > {limit} characters)",
             )
@@ -134,10 +122,10 @@ class _RowChecker:
 
     def _nip(self, row: int, cell: Cell, text: str) -> str | None:
         if isinstance(cell, int | float) or looks_excel_mangled(text):
-            self._error(row, "nip", NIP_EXCEL_NUMBER, _EXCEL_ADVICE)
+            self._error(row, "nip", IssueCode.NIP_EXCEL_NUMBER, _EXCEL_ADVICE)
             return None
         if not text:
-            self._error(row, "nip", REQUIRED, "NIP wajib diisi / NIP is required")
+            self._error(row, "nip", IssueCode.REQUIRED, "NIP wajib diisi / NIP is required")
             return None
         result = parse_nip(text)
         for warning in result.warnings:
@@ -149,13 +137,18 @@ class _RowChecker:
             return None
         first = self.first_row_of.setdefault(nip, row)
         if first != row:
-            self._error(row, "nip", NIP_DUPLICATE, f"NIP sama dengan baris {first} / same NIP as row {first}")
+            self._error(
+                row,
+                "nip",
+                IssueCode.NIP_DUPLICATE,
+                f"NIP sama dengan baris {first} / same NIP as row {first}",
+            )
             return None
         if nip.endswith("000"):
             self._warn(
                 row,
                 "nip",
-                NIP_SERIAL_ZERO,
+                IssueCode.NIP_SERIAL_ZERO,
                 "nomor urut NIP 000: jika kolom NIP pernah berformat angka di Excel, 3 digit terakhir"
                 " hilang / NIP serial 000: if the NIP column was ever a number in Excel, the last 3 digits"
                 " were lost",
@@ -168,7 +161,10 @@ class _RowChecker:
             return None
         if not _EMAIL.match(email):
             self._error(
-                row, "email", EMAIL_INVALID, f"email {text!r} tidak sah / email {text!r} is not valid"
+                row,
+                "email",
+                IssueCode.EMAIL_INVALID,
+                f"email {text!r} tidak sah / email {text!r} is not valid",
             )
         return email
 
@@ -180,7 +176,7 @@ class _RowChecker:
             self._error(
                 row,
                 "phone",
-                PHONE_INVALID,
+                IssueCode.PHONE_INVALID,
                 f"nomor HP {text!r} tidak sah (contoh 0812-3456-7890 atau +62 812 3456 7890)"
                 f" / phone {text!r} is not a valid Indonesian number",
             )
@@ -188,7 +184,7 @@ class _RowChecker:
             self._warn(
                 row,
                 "phone",
-                PHONE_MISSING_ZERO,
+                IssueCode.PHONE_MISSING_ZERO,
                 f"nomor HP {text!r} tanpa 0 di depan, dibaca sebagai {phone}"
                 f" / phone {text!r} lacks its leading 0, read as {phone}",
             )
@@ -202,7 +198,7 @@ class _RowChecker:
             self._error(
                 row,
                 "mode",
-                MODE_INVALID,
+                IssueCode.MODE_INVALID,
                 f"moda {text!r} tidak dikenal (offline/luring atau online/daring)"
                 f" / mode {text!r} is unknown (offline/luring or online/daring)",
             )
@@ -247,7 +243,7 @@ def _data_rows(
         count += 1
         if count > MAX_ROWS:
             raise RosterFileError(
-                TOO_MANY_ROWS,
+                ErrorCode.TOO_MANY_ROWS,
                 f"lebih dari {MAX_ROWS:_} baris peserta; bagi berkasnya".replace("_", ".")
                 + f" / more than {MAX_ROWS:,} rows: split the file",
             )
@@ -270,7 +266,10 @@ def parse_roster(data: bytes, filename: str | None = None, content_type: str | N
     if not valid and not checker.errors:
         warnings.append(
             RowIssue(
-                table.header_row, "", NO_ROWS, "tidak ada baris peserta / the file has no participant rows"
+                table.header_row,
+                "",
+                IssueCode.NO_ROWS,
+                "tidak ada baris peserta / the file has no participant rows",
             )
         )
     return ParsedRoster(rows=tuple(valid), errors=tuple(checker.errors), warnings=tuple(warnings))

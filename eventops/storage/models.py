@@ -220,6 +220,7 @@ class OnlineSession(SQLModel, table=True):
     participant_id: int | None = Field(default=None, foreign_key="participants.id")
     match_method: str | None = Field(default=None, max_length=16)
     match_score: float | None = None
+    # A value of `identity.states.ReviewState` (spelled out here: storage imports no capability).
     review_state: str = Field(default="pending", max_length=16)
     # The matcher's verdict on a pending connection (issue 6, `eventops.review`): why it is not matched and
     # whom to suggest (JSON `[[participant_id, score], ...]`); NULL until `match_pending` examined it.

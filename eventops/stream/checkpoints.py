@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, Invalid
+from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.live import hub as live
 from eventops.roster.nip import mask_nip, parse_nip
 from eventops.storage.db import upsert
@@ -68,7 +68,7 @@ async def create_checkpoint(
     except IntegrityError:
         await session.rollback()
         raise Conflict(
-            f"checkpoint {code!r} exists already in this batch", code="checkpoint_exists"
+            f"checkpoint {code!r} exists already in this batch", code=ErrorCode.CHECKPOINT_EXISTS
         ) from None
     return checkpoint
 

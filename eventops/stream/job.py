@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict
+from eventops.errors import Conflict, ErrorCode
 from eventops.storage.models import Batch
 from eventops.stream import store
 from eventops.timeutil import utcnow
@@ -90,7 +90,7 @@ def plan_budget(batch: Batch, options: StreamOptions, *, streams: int = 1, spent
 def video_id_of(batch: Batch) -> str:
     """The batch's YouTube video id; Conflict when it has none."""
     if not batch.youtube_video_id:
-        raise Conflict(f"batch {batch.code!r} has no YouTube video id", code="no_youtube_video")
+        raise Conflict(f"batch {batch.code!r} has no YouTube video id", code=ErrorCode.NO_YOUTUBE_VIDEO)
     return batch.youtube_video_id
 
 

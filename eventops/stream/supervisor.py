@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict
+from eventops.errors import Conflict, ErrorCode
 from eventops.keys import ENGINE, SESSIONMAKER, SETTINGS, STREAM, STREAM_OPTIONS
 from eventops.settings import Settings
 from eventops.storage.models import Batch, StreamState
@@ -88,7 +88,7 @@ class StreamSupervisor:
         if not self.configured:
             raise Conflict(
                 "YouTube belum dikonfigurasi · YouTube is not configured: set EVENTOPS_YOUTUBE_API_KEY",
-                code="youtube_not_configured",
+                code=ErrorCode.YOUTUBE_NOT_CONFIGURED,
             )
         if self._client is None:
             key, base = self._settings.youtube_api_key, self._settings.youtube_api_base

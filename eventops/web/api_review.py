@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.errors import NotFound
+from eventops.errors import ErrorCode, NotFound
 from eventops.identity import review, review_queue
 from eventops.identity.review import RosterIndexCache
 from eventops.identity.review_queue import Decision, ReviewItem
@@ -84,7 +84,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 def _item_id(request: web.Request) -> int:
     raw = request.match_info["id"]
     if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
-        raise NotFound(f"no review item {raw[:20]!r}", code="review_item_not_found")
+        raise NotFound(f"no review item {raw[:20]!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND)
     return int(raw)
 
 

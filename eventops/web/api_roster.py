@@ -8,7 +8,7 @@ from aiohttp import BodyPartReader, web
 
 from eventops.accounts.auth import Principal, Role
 from eventops.catalog import events
-from eventops.errors import BadRequest, TooLarge
+from eventops.errors import BadRequest, ErrorCode, TooLarge
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.roster import participants, passes
@@ -31,9 +31,9 @@ async def _upload(request: web.Request) -> tuple[bytes, str | None, str | None]:
             while chunk := await part.read_chunk(64 * 1024):
                 data.extend(chunk)
                 if len(data) > limit:
-                    raise TooLarge(f"the file is larger than {limit} bytes", code="too_large")
+                    raise TooLarge(f"the file is larger than {limit} bytes", code=ErrorCode.TOO_LARGE)
             return bytes(data), part.filename, part.headers.get("Content-Type")
-    raise BadRequest("send the file in a multipart field named 'file'", code="no_file")
+    raise BadRequest("send the file in a multipart field named 'file'", code=ErrorCode.NO_FILE)
 
 
 @requires(Role.organiser)
@@ -41,7 +41,7 @@ async def import_roster(request: web.Request) -> web.Response:
     """Import a roster file (CSV or XLSX), all or nothing; ?dry_run=1 only validates."""
     data, filename, content_type = await _upload(request)
     if not data:
-        raise BadRequest("the file is empty", code="empty_file")
+        raise BadRequest("the file is empty", code=ErrorCode.EMPTY_FILE)
     async with request.app[SESSIONMAKER]() as session:
         event = await events.get_event(session, request.match_info["event"])
         result = await roster.import_roster(

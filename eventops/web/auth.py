@@ -8,7 +8,7 @@ import secrets
 from aiohttp import web
 
 from eventops.accounts import auth
-from eventops.errors import Forbidden, Unauthorized
+from eventops.errors import ErrorCode, Forbidden, Unauthorized
 from eventops.keys import CSRF_NEW, PRINCIPAL, SESSIONMAKER, TOKEN_CACHE
 from eventops.web.access import Handler, access_of
 
@@ -43,7 +43,7 @@ async def _principal(request: web.Request) -> auth.Principal | None:
     if header:
         scheme, _, raw = header.partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise Unauthorized("use 'Authorization: Bearer TOKEN'", code="bad_auth_header")
+            raise Unauthorized("use 'Authorization: Bearer TOKEN'", code=ErrorCode.BAD_AUTH_HEADER)
         via_cookie, token = False, raw.strip()
     else:
         via_cookie, token = True, request.cookies.get(SESSION_COOKIE, "")
@@ -71,12 +71,12 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     principal = request[PRINCIPAL]
     if access.role is not None:
         if principal is None:
-            raise Unauthorized("log in or send a bearer token", code="unauthorized")
+            raise Unauthorized("log in or send a bearer token", code=ErrorCode.UNAUTHORIZED)
         if not principal.has(access.role):
-            raise Forbidden(f"this needs the {access.role.name} role", code="forbidden")
+            raise Forbidden(f"this needs the {access.role.name} role", code=ErrorCode.FORBIDDEN)
     cookie_auth = "Authorization" not in request.headers
     if request.method not in SAFE_METHODS and access.csrf and cookie_auth and not await _csrf_ok(request):
-        raise Forbidden("the form has expired; reload the page and try again", code="csrf")
+        raise Forbidden("the form has expired; reload the page and try again", code=ErrorCode.CSRF)
     return await _with_csrf_cookie(request, handler)
 
 

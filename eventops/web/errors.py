@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from eventops import errors
+from eventops.errors import ErrorCode
 from eventops.keys import TEMPLATES
 from eventops.web.access import Handler, access_of
 
@@ -25,20 +26,20 @@ STATUS: dict[type[errors.DomainError], int] = {
 }
 
 HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    415: "unsupported_media_type",
-    422: "invalid",
-    429: "rate_limited",
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHORIZED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    409: ErrorCode.CONFLICT,
+    413: ErrorCode.TOO_LARGE,
+    415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    422: ErrorCode.INVALID,
+    429: ErrorCode.RATE_LIMITED,
 }
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> web.Response:
+def error_response(status: int, code: ErrorCode, message: str, **extra: Any) -> web.Response:
     """The one JSON error body."""
     return web.json_response({"error": code, "message": message, **extra}, status=status)
 
@@ -76,11 +77,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        code = HTTP_CODES.get(exc.status, "error")
+        code = HTTP_CODES.get(exc.status, ErrorCode.ERROR)
         message = exc.reason if exc.text is None or exc.text.startswith(f"{exc.status}:") else exc.text
         if _is_page(request):
             return _page_error(request, exc.status, message)
         return error_response(exc.status, code, message)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.rel_url.path)
-        return error_response(500, "internal", "something went wrong on our side; it has been logged")
+        return error_response(500, ErrorCode.INTERNAL, "something went wrong on our side; it has been logged")

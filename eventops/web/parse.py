@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from eventops.catalog import events
-from eventops.errors import BadRequest, Invalid, TooLarge
+from eventops.errors import BadRequest, ErrorCode, Invalid, TooLarge
 from eventops.keys import SESSIONMAKER
 from eventops.storage.models import Batch, Event
 
@@ -20,15 +20,15 @@ JSON_LIMIT = 64 * 1024
 async def read_body(request: web.Request, limit: int) -> bytes:
     """The raw body, refused with 413 past `limit` bytes."""
     if request.content_length is not None and request.content_length > limit:
-        raise TooLarge(f"the body is larger than {limit} bytes", code="too_large")
+        raise TooLarge(f"the body is larger than {limit} bytes", code=ErrorCode.TOO_LARGE)
     body = bytearray()
     try:
         while chunk := await request.content.read(64 * 1024):
             body.extend(chunk)
             if len(body) > limit:
-                raise TooLarge(f"the body is larger than {limit} bytes", code="too_large")
+                raise TooLarge(f"the body is larger than {limit} bytes", code=ErrorCode.TOO_LARGE)
     except (ConnectionError, ValueError) as exc:
-        raise BadRequest("the body could not be read", code="bad_body") from exc
+        raise BadRequest("the body could not be read", code=ErrorCode.BAD_BODY) from exc
     return bytes(body)
 
 
@@ -38,9 +38,9 @@ async def json_model(request: web.Request, model: type[M], limit: int = JSON_LIM
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise BadRequest("the body is not valid JSON", code="bad_json") from None
+        raise BadRequest("the body is not valid JSON", code=ErrorCode.BAD_JSON) from None
     if not isinstance(data, dict):
-        raise BadRequest("the body must be a JSON object", code="bad_json")
+        raise BadRequest("the body must be a JSON object", code=ErrorCode.BAD_JSON)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -64,7 +64,7 @@ def query_int(request: web.Request, name: str, default: int, lo: int, hi: int) -
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number", code="bad_query") from None
+        raise BadRequest(f"{name} must be a whole number", code=ErrorCode.BAD_QUERY) from None
     return max(lo, min(hi, value))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import BadRequest, Conflict, Unauthorized
+from eventops.errors import BadRequest, Conflict, ErrorCode, Unauthorized
 from eventops.storage.db import upsert
 from eventops.timeutil import utcnow
 from eventops.zoom.sessions import (
@@ -61,19 +61,19 @@ def receive(
 ) -> Received:
     """Verify a delivery's signature and age over the raw body, then parse it (401, 400, 409 otherwise)."""
     if not secret:
-        raise Conflict("Zoom webhooks are not configured on this server", code="zoom_not_configured")
+        raise Conflict("Zoom webhooks are not configured on this server", code=ErrorCode.ZOOM_NOT_CONFIGURED)
     try:
         verify_signature(secret, timestamp, body, signature, now=now, tolerance=STALE_AFTER)
     except WebhookSignatureError as exc:
-        code = "stale_timestamp" if exc.reason == "stale_timestamp" else "bad_signature"
+        code = ErrorCode.STALE_TIMESTAMP if exc.reason == "stale_timestamp" else ErrorCode.BAD_SIGNATURE
         raise Unauthorized(f"webhook refused: {exc}", code=code) from None
     try:
         text = body.decode("utf-8")
         event = parse_event(text)
     except UnicodeDecodeError:
-        raise BadRequest("the body must be UTF-8 JSON", code="bad_payload") from None
+        raise BadRequest("the body must be UTF-8 JSON", code=ErrorCode.BAD_PAYLOAD) from None
     except WebhookPayloadError as exc:
-        raise BadRequest(f"not a Zoom event: {exc}", code="bad_payload") from None
+        raise BadRequest(f"not a Zoom event: {exc}", code=ErrorCode.BAD_PAYLOAD) from None
     if event.action == "url_validation":
         return Received(answer=url_validation_response(secret, event.plain_token))
     return Received(row=event_row(event, text))

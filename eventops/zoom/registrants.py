@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict
+from eventops.errors import Conflict, ErrorCode
 from eventops.storage.models import Batch, Participant
 from eventops.timeutil import utcnow
 from integrations.zoom import Kind, NewRegistrant, RegistrationFailure, ZoomClient
@@ -94,7 +94,7 @@ async def push_registrants(session: AsyncSession, client: ZoomClient, batch: Bat
     """Register the batch's online participants without a registrant id; store each id and join link."""
     meeting_id = batch.zoom_meeting_id
     if not meeting_id:
-        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code="no_zoom_meeting")
+        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code=ErrorCode.NO_ZOOM_MEETING)
     query = select(Participant).where(Participant.batch_id == batch.id, Participant.mode == "online")
     people = list((await session.exec(query.order_by(col(Participant.id)))).all())
     result = RegistrantResult()
@@ -105,7 +105,7 @@ async def push_registrants(session: AsyncSession, client: ZoomClient, batch: Bat
             f"Zoom menerima paling banyak {REGISTRANT_CAP} pendaftar per rapat · Zoom accepts at most"
             f" {REGISTRANT_CAP} registrants per meeting: {already} are registered and {len(todo)} more were"
             " asked for; nothing was sent",
-            code="registrant_cap",
+            code=ErrorCode.REGISTRANT_CAP,
         )
     kind: Kind = "webinar" if batch.zoom_kind == "webinar" else "meeting"
     statement = (

@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import and_, bindparam, case, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.identity.exact import PENDING, Identity, identify, match_columns
+from eventops.identity.exact import Identity, identify, match_columns
+from eventops.identity.states import ReviewState
 from eventops.live import hub as live
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch, OnlineSession, ZoomEvent
@@ -167,7 +168,7 @@ def _upsert_statement(dialect: str) -> Any:
     """Insert a session; on a known connection fill what was missing and never undo a decided match."""
     stmt = upsert(dialect, SESSIONS)
     new, old = stmt.excluded, SESSIONS.c
-    improves = and_(old.review_state == PENDING, new.review_state != PENDING)
+    improves = and_(old.review_state == ReviewState.PENDING, new.review_state != ReviewState.PENDING)
     return stmt.on_conflict_do_update(
         index_elements=["batch_id", "connection_key", "joined_at"],
         set_={

@@ -21,8 +21,9 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict, RateLimited
-from eventops.identity.exact import PENDING, Identity, identify, match_columns
+from eventops.errors import Conflict, ErrorCode, RateLimited
+from eventops.identity.exact import Identity, identify, match_columns
+from eventops.identity.states import ReviewState
 from eventops.storage.db import upsert
 from eventops.storage.models import Batch
 from eventops.timeutil import utcnow
@@ -70,7 +71,7 @@ def _not_ready(meeting_id: str) -> Conflict:
         f"Laporan Zoom untuk rapat {meeting_id} belum tersedia; coba lagi beberapa menit lagi"
         f" · Zoom's report for meeting {meeting_id} is not ready yet (it is built a few minutes after"
         " the meeting ends): try again in a few minutes. This does not mean nobody attended.",
-        code="report_not_ready",
+        code=ErrorCode.REPORT_NOT_READY,
     )
 
 
@@ -78,7 +79,7 @@ async def fetch_reports(client: ZoomClient, batch: Batch) -> list[InstanceReport
     """The reports of every instance of the batch's meeting that started in its window (§6.4)."""
     meeting_id = batch.zoom_meeting_id
     if not meeting_id:
-        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code="no_zoom_meeting")
+        raise Conflict(f"batch {batch.code} has no Zoom meeting id", code=ErrorCode.NO_ZOOM_MEETING)
     kind: Kind = "webinar" if batch.zoom_kind == "webinar" else "meeting"
     try:
         reports = await client.instance_reports(meeting_id, kind, batch.starts_at, batch.ends_at)
@@ -87,12 +88,12 @@ async def fetch_reports(client: ZoomClient, batch: Batch) -> list[InstanceReport
     except ZoomRateLimited as exc:
         when = f" after {exc.retry_at:%Y-%m-%d %H:%M} UTC" if exc.retry_at else " later"
         raise RateLimited(
-            f"Zoom's rate limit was reached; try again{when}", code="zoom_rate_limited"
+            f"Zoom's rate limit was reached; try again{when}", code=ErrorCode.ZOOM_RATE_LIMITED
         ) from None
     except ZoomApiError as exc:
         if exc.code == 3001:  # unknown, still running, or just ended: Zoom does not say which (§5.3)
             raise _not_ready(meeting_id) from None
-        raise Conflict(f"Zoom answered an error: {exc.message}", code="zoom_error") from None
+        raise Conflict(f"Zoom answered an error: {exc.message}", code=ErrorCode.ZOOM_ERROR) from None
     if not reports:
         raise _not_ready(meeting_id)
     return reports
@@ -195,7 +196,7 @@ async def _apply(
             continue
         updates.append({**{n: new[n] for n in (*_COMPARED, *_MATCH)}, "_id": old["id"]})
     # Exact rules only (registrant, email, NIP) for what is still pending; the rest is the review queue's.
-    todo = [*creates, *(u for u in updates if u["review_state"] == PENDING)]
+    todo = [*creates, *(u for u in updates if u["review_state"] == ReviewState.PENDING)]
     identities = [
         Identity(batch_id, r["registrant_id"] or "", r["email"] or "", r["display_name"]) for r in todo
     ]

@@ -22,7 +22,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.errors import Conflict
+from eventops.errors import Conflict, ErrorCode
 from eventops.keys import ENGINE, HTTP_CLIENT, SESSIONMAKER, ZOOM_INBOX, ZOOM_WORKER
 from eventops.settings import Settings
 from eventops.zoom.ingest import ROUND, process_pending, store_events
@@ -43,7 +43,7 @@ def zoom_client(settings: Settings, http: aiohttp.ClientSession) -> ZoomClient:
     if not (settings.zoom_account_id and settings.zoom_client_id and settings.zoom_client_secret):
         raise Conflict(
             "Zoom API credentials are not configured (EVENTOPS_ZOOM_ACCOUNT_ID, _CLIENT_ID, _CLIENT_SECRET)",
-            code="zoom_not_configured",
+            code=ErrorCode.ZOOM_NOT_CONFIGURED,
         )
     return ZoomClient(
         http,

@@ -9,16 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventops.identity.matching import (
-    AGENCY_MISMATCH,
-    AMBIGUOUS,
-    CLOSE_NAME,
-    DEVICE_NAME,
-    HOMONYM,
-    HONORIFIC_CONFLICT,
-    LOW_SCORE,
-    MATCHED,
-    NO_NAME,
     Connection,
+    MatchReason,
     MatchResult,
     RosterEntry,
     RosterIndex,
@@ -94,7 +86,7 @@ def test_registrant_beats_email_nip_alias_and_name() -> None:
         registrant="reg-1",
         aliases={alias_key(f"{NIP_A} Hendra Wirawan"): 4},
     )
-    assert (result.participant_id, result.method, result.reason) == (1, "registrant", MATCHED)
+    assert (result.participant_id, result.method, result.reason) == (1, "registrant", MatchReason.MATCHED)
 
 
 def test_email_beats_nip_alias_and_name_and_ignores_case() -> None:
@@ -121,7 +113,7 @@ def test_alias_beats_the_name() -> None:
 
 def test_fuzzy_name_comes_last() -> None:
     result = match(CASCADE_ROSTER, "Hendra Wirawan")
-    assert (result.participant_id, result.method, result.reason) == (5, "fuzzy", MATCHED)
+    assert (result.participant_id, result.method, result.reason) == (5, "fuzzy", MatchReason.MATCHED)
 
 
 def test_unknown_registrant_email_and_nip_fall_through_to_the_name() -> None:
@@ -135,7 +127,7 @@ def test_a_shared_office_email_identifies_nobody() -> None:
         person(2, "Siti Aminah", email="dinkes@badung.go.id"),
     ]
     result = match(roster, "iPhone", email="dinkes@badung.go.id")
-    assert (result.participant_id, result.reason) == (None, DEVICE_NAME)
+    assert (result.participant_id, result.reason) == (None, MatchReason.DEVICE_NAME)
 
 
 def test_an_alias_to_someone_outside_this_roster_is_ignored() -> None:
@@ -202,14 +194,14 @@ def test_a_final_vowel_that_marks_sex_is_another_name() -> None:
 def test_first_name_only_is_not_enough() -> None:
     roster = [person(1, "Budi Santoso"), person(2, "Siti Aminah")]
     result = match(roster, "Budi")
-    assert (result.participant_id, result.reason) == (None, LOW_SCORE)
+    assert (result.participant_id, result.reason) == (None, MatchReason.LOW_SCORE)
     assert [s.participant_id for s in result.suggestions] == [1]
 
 
 def test_a_one_word_name_others_also_carry_is_ambiguous() -> None:
     roster = [person(1, "Ni Luh Made Dewi"), person(2, "Dewi Astuti"), person(3, "Budi Santoso")]
     result = match(roster, "Dewi")
-    assert (result.participant_id, result.reason) == (None, AMBIGUOUS)
+    assert (result.participant_id, result.reason) == (None, MatchReason.AMBIGUOUS)
     assert result.suggestions[0].participant_id == 1
 
 
@@ -224,14 +216,14 @@ def test_a_dropped_common_middle_name_still_matches() -> None:
     roster = [person(1, "Siti Nur Aminah"), person(2, "Budi Kusuma Santoso"), *others]
     assert matched_id(roster, "Siti Aminah") == 1
     result = match(roster, "Budi Santoso")
-    assert (result.participant_id, result.reason) == (None, CLOSE_NAME)
+    assert (result.participant_id, result.reason) == (None, MatchReason.CLOSE_NAME)
     assert result.suggestions[0].participant_id == 2
 
 
 def test_an_extra_unknown_word_lowers_the_score_below_acceptance() -> None:
     roster = [person(1, "Siti Aminah"), person(2, "Budi Santoso")]
     result = match(roster, "Siti Nur Aminah")
-    assert (result.participant_id, result.reason) == (None, LOW_SCORE)
+    assert (result.participant_id, result.reason) == (None, MatchReason.LOW_SCORE)
 
 
 def test_words_written_together_are_split_into_roster_words() -> None:
@@ -241,16 +233,16 @@ def test_words_written_together_are_split_into_roster_words() -> None:
 
 
 def test_device_and_empty_names_say_why() -> None:
-    assert match(CASCADE_ROSTER, "Galaxy A12").reason == DEVICE_NAME
-    assert match(CASCADE_ROSTER, "I Made").reason == NO_NAME
-    assert match(CASCADE_ROSTER, "Made S").reason == NO_NAME
-    assert match(CASCADE_ROSTER, "Kurniawan Hidayat").reason == LOW_SCORE
+    assert match(CASCADE_ROSTER, "Galaxy A12").reason == MatchReason.DEVICE_NAME
+    assert match(CASCADE_ROSTER, "I Made").reason == MatchReason.NO_NAME
+    assert match(CASCADE_ROSTER, "Made S").reason == MatchReason.NO_NAME
+    assert match(CASCADE_ROSTER, "Kurniawan Hidayat").reason == MatchReason.LOW_SCORE
 
 
 def test_an_inexact_name_from_another_workplace_goes_to_review() -> None:
     roster = [person(1, "Sri Wahyuningsih", unit="Dinas Pendidikan"), person(2, "Budi Santoso")]
     result = match(roster, "Sri Wahyuningish_Dinkes Badung")
-    assert (result.participant_id, result.reason) == (None, AGENCY_MISMATCH)
+    assert (result.participant_id, result.reason) == (None, MatchReason.AGENCY_MISMATCH)
     assert matched_id(roster, "Sri Wahyuningsih_Dinkes Badung") == 1  # the exact name is the person
 
 
@@ -265,7 +257,7 @@ NAMESAKES = [
 
 def test_namesakes_go_to_review_with_both_suggested() -> None:
     result = match(NAMESAKES, "I Made Sudarma")
-    assert (result.participant_id, result.reason) == (None, HOMONYM)
+    assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
     assert {s.participant_id for s in result.suggestions} == {1, 2}
 
 
@@ -287,7 +279,7 @@ def test_agency_words_that_fit_both_namesakes_do_not_separate_them() -> None:
         person(1, "I Made Sudarma", unit="Dinas Kesehatan"),
         person(2, "I Made Sudarma", unit="Dinas Kesehatan"),
     ]
-    assert match(roster, "Made Sudarma_Dinkes Badung").reason == HOMONYM
+    assert match(roster, "Made Sudarma_Dinkes Badung").reason == MatchReason.HOMONYM
 
 
 def test_the_whole_unit_named_beats_a_unit_that_only_begins_alike() -> None:
@@ -318,7 +310,7 @@ def test_the_birth_order_word_written_picks_between_made_and_kadek(display: str,
 @pytest.mark.parametrize("display", ["Sudarma", "I Sudarma", "Nengah Sudarma"])
 def test_made_and_kadek_sudarma_are_namesakes_to_a_name_that_tells_them_no_apart(display: str) -> None:
     result = match(MADE_AND_KADEK, display)
-    assert (result.participant_id, result.reason) == (None, HOMONYM)
+    assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
     assert {s.participant_id for s in result.suggestions} == {1, 2}
 
 
@@ -334,15 +326,15 @@ def test_a_same_rank_birth_order_word_matches_when_the_personal_name_is_unique()
 
 def test_a_different_birth_order_sex_or_caste_goes_to_review() -> None:
     roster = [person(1, "I Made Sudarma"), person(2, "Ida Ayu Putu Sri Lestari"), person(3, "Budi Santoso")]
-    assert match(roster, "I Ketut Sudarma").reason == HONORIFIC_CONFLICT
-    assert match(roster, "Ni Made Sudarma").reason == HONORIFIC_CONFLICT
-    assert match(roster, "Anak Agung Ayu Sri Lestari").reason == HONORIFIC_CONFLICT
+    assert match(roster, "I Ketut Sudarma").reason == MatchReason.HONORIFIC_CONFLICT
+    assert match(roster, "Ni Made Sudarma").reason == MatchReason.HONORIFIC_CONFLICT
+    assert match(roster, "Anak Agung Ayu Sri Lestari").reason == MatchReason.HONORIFIC_CONFLICT
     assert matched_id(roster, "Dayu Sri Lestari") == 2
 
 
 def test_a_match_resting_only_on_birth_order_is_no_match() -> None:
     roster = [person(1, "I Made Sudarma"), person(2, "I Made Arsana")]
-    assert match(roster, "I Made").reason == NO_NAME
+    assert match(roster, "I Made").reason == MatchReason.NO_NAME
 
 
 def test_match_many_equals_matching_one_by_one() -> None:
@@ -417,4 +409,8 @@ def test_an_own_name_with_titles_added_matches_itself_when_unique(
     entry = data.draw(st.sampled_from(roster))
     display = f"{data.draw(st.sampled_from(PREFIXES))} {entry.name}{data.draw(st.sampled_from(DEGREES))}"
     result = RosterIndex(roster).match(Connection(display), {})
-    assert (result.participant_id, result.method, result.reason) == (entry.participant_id, "fuzzy", MATCHED)
+    assert (result.participant_id, result.method, result.reason) == (
+        entry.participant_id,
+        "fuzzy",
+        MatchReason.MATCHED,
+    )

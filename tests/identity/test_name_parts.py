@@ -7,12 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventops.identity.matching import (
-    CLOSE_NAME,
-    HOMONYM,
-    HONORIFIC_CONFLICT,
-    LOW_SCORE,
-    MATCHED,
     Connection,
+    MatchReason,
     MatchResult,
     RosterEntry,
     RosterIndex,
@@ -83,19 +79,19 @@ def test_the_issues_examples_are_matched_as_a_careful_person_would(
     display: str, expected: int, method: str
 ) -> None:
     result = match(display)
-    assert (result.participant_id, result.method, result.reason) == (expected, method, MATCHED)
+    assert (result.participant_id, result.method, result.reason) == (expected, method, MatchReason.MATCHED)
 
 
 @pytest.mark.parametrize(
     ("display", "reason", "suggested"),
     [
-        ("Yoga Gunawan", HOMONYM, {1, 2, 3}),  # nothing tells the three apart
-        ("I Yoga Gunawan", HOMONYM, {1, 2, 3}),
-        ("Nyoman Yoga Gunawan", HONORIFIC_CONFLICT, {1, 2, 3}),  # all three rule themselves out
-        ("Suda Sukarta", HOMONYM, {4, 5}),
-        ("Ni Dwi Lestari", HOMONYM, {6, 7}),
-        ("I Dewa Gede Gede Adi Putra", HOMONYM, {16, 17}),  # the two Dewa, ahead of the commoner
-        ("Ni Nyoman Ega Widhiasih", HONORIFIC_CONFLICT, {15}),
+        ("Yoga Gunawan", MatchReason.HOMONYM, {1, 2, 3}),  # nothing tells the three apart
+        ("I Yoga Gunawan", MatchReason.HOMONYM, {1, 2, 3}),
+        ("Nyoman Yoga Gunawan", MatchReason.HONORIFIC_CONFLICT, {1, 2, 3}),  # all three rule themselves out
+        ("Suda Sukarta", MatchReason.HOMONYM, {4, 5}),
+        ("Ni Dwi Lestari", MatchReason.HOMONYM, {6, 7}),
+        ("I Dewa Gede Gede Adi Putra", MatchReason.HOMONYM, {16, 17}),  # the two Dewa, ahead of the commoner
+        ("Ni Nyoman Ega Widhiasih", MatchReason.HONORIFIC_CONFLICT, {15}),
     ],
 )
 def test_the_issues_namesakes_still_go_to_review_when_nothing_separates_them(
@@ -108,17 +104,17 @@ def test_the_issues_namesakes_still_go_to_review_when_nothing_separates_them(
 
 def test_the_reason_agrees_with_the_suggestions_shown() -> None:
     close = match("Aisyah Putriani")  # one word right, one near: a close name, not the same one
-    assert (close.participant_id, close.reason) == (None, CLOSE_NAME)
+    assert (close.participant_id, close.reason) == (None, MatchReason.CLOSE_NAME)
     assert close.suggestions[0].participant_id == 19
     assert close.score >= 70
     far = match("Kurniawan Hidayat")
-    assert far.reason == LOW_SCORE and all(s.score < 70 for s in far.suggestions)
+    assert far.reason == MatchReason.LOW_SCORE and all(s.score < 70 for s in far.suggestions)
 
 
 def test_a_namesake_reason_lists_the_namesakes_first() -> None:
     roster = [person(1, "I Made Sudarma"), person(2, "I Made Sudarma"), person(3, "I Made Sudarmaja")]
     result = match("Made Sudarma", roster)
-    assert result.reason == HOMONYM
+    assert result.reason == MatchReason.HOMONYM
     assert [s.participant_id for s in result.suggestions[:2]] == [1, 2]
 
 
@@ -138,7 +134,7 @@ def test_titles_written_in_full_separate_namesakes(display: str, expected: int) 
 
 @pytest.mark.parametrize("display", ["I Made Yasa", "Drs. I Made Yasa", "I Made Yasa, S.T."])
 def test_titles_that_equal_no_entry_exactly_separate_nobody(display: str) -> None:
-    assert match(display, TITLED).reason == HOMONYM
+    assert match(display, TITLED).reason == MatchReason.HOMONYM
 
 
 def test_different_titles_are_not_a_conflict() -> None:
@@ -163,7 +159,7 @@ def test_a_phone_two_roster_rows_share_identifies_nobody() -> None:
         person(1, "Budi Santoso", phone="+6281297568537"),
         person(2, "Budi Santoso", phone="+6281297568537"),
     ]
-    assert match("Budi Santoso 081297568537", roster).reason == HOMONYM
+    assert match("Budi Santoso 081297568537", roster).reason == MatchReason.HOMONYM
 
 
 # ---- typos at word level --------------------------------------------------------------------------------

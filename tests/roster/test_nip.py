@@ -8,20 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eventops.roster.nip import (
-    NIP_APPOINTMENT,
-    NIP_BIRTH_DATE,
-    NIP_DIGITS,
-    NIP_LENGTH,
-    NIP_SEX,
-    looks_excel_mangled,
-    mask_nip,
-    parse_nip,
-)
+from eventops.roster.issues import IssueCode
+from eventops.roster.nip import looks_excel_mangled, mask_nip, parse_nip
 
 TODAY = date(2024, 6, 1)
 VALID = "198503122010011003"
-ERROR_CODES = {NIP_LENGTH, NIP_DIGITS, NIP_BIRTH_DATE, NIP_SEX}
+ERROR_CODES = {IssueCode.NIP_LENGTH, IssueCode.NIP_DIGITS, IssueCode.NIP_BIRTH_DATE, IssueCode.NIP_SEX}
 
 
 @pytest.mark.parametrize(
@@ -51,21 +43,21 @@ def test_birth_date_and_sex_are_read() -> None:
 @pytest.mark.parametrize(
     ("written", "code"),
     [
-        ("", NIP_LENGTH),
-        ("19850312201001100", NIP_LENGTH),
-        ("1985031220100110033", NIP_LENGTH),
-        ("19850312201001100A", NIP_DIGITS),
-        ("NIP 198503122010011003", NIP_DIGITS),
-        ("198503122010011003/", NIP_DIGITS),
-        ("١٩٨٥٠٣١٢٢٠١٠٠١١٠٠٣", NIP_DIGITS),
-        ("1.98503E+17", NIP_DIGITS),
-        ("198513122010011003", NIP_BIRTH_DATE),
-        ("198502302010011003", NIP_BIRTH_DATE),
-        ("199102292015031003", NIP_BIRTH_DATE),
-        ("193912312010011003", NIP_BIRTH_DATE),
-        ("202406022010011003", NIP_BIRTH_DATE),
-        ("198503122010013003", NIP_SEX),
-        ("198503122010010003", NIP_SEX),
+        ("", IssueCode.NIP_LENGTH),
+        ("19850312201001100", IssueCode.NIP_LENGTH),
+        ("1985031220100110033", IssueCode.NIP_LENGTH),
+        ("19850312201001100A", IssueCode.NIP_DIGITS),
+        ("NIP 198503122010011003", IssueCode.NIP_DIGITS),
+        ("198503122010011003/", IssueCode.NIP_DIGITS),
+        ("١٩٨٥٠٣١٢٢٠١٠٠١١٠٠٣", IssueCode.NIP_DIGITS),
+        ("1.98503E+17", IssueCode.NIP_DIGITS),
+        ("198513122010011003", IssueCode.NIP_BIRTH_DATE),
+        ("198502302010011003", IssueCode.NIP_BIRTH_DATE),
+        ("199102292015031003", IssueCode.NIP_BIRTH_DATE),
+        ("193912312010011003", IssueCode.NIP_BIRTH_DATE),
+        ("202406022010011003", IssueCode.NIP_BIRTH_DATE),
+        ("198503122010013003", IssueCode.NIP_SEX),
+        ("198503122010010003", IssueCode.NIP_SEX),
     ],
 )
 def test_invalid_nip_gives_its_code(written: str, code: str) -> None:
@@ -96,7 +88,7 @@ def test_birth_date_up_to_today_is_accepted() -> None:
 def test_implausible_appointment_is_only_a_warning(nip: str) -> None:
     result = parse_nip(nip, today=TODAY)
     assert result.ok and result.nip == nip
-    assert [w.code for w in result.warnings] == [NIP_APPOINTMENT]
+    assert [w.code for w in result.warnings] == [IssueCode.NIP_APPOINTMENT]
 
 
 def test_mask_shows_first_six_and_last_two() -> None:
