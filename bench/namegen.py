@@ -14,6 +14,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from bench import namepools as pools
 from eventops.identity.matching import Connection, RosterEntry
 
@@ -82,7 +85,9 @@ def sound(word: str) -> str:
     text = word.lower()
     for old, new in _SOUNDS:
         text = text.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", text.replace("j", "y"))
+    text = re.sub(r"(.)\1+", r"\1", text.replace("j", "y"))
+    # `Ariyani`/`Ariani`, `Setyo`/`Setio`, `Rizky`/`Rizki`: one sound (not `ny`, `sy`, letters of their own).
+    return re.sub(r"(?<=[^nsaeiou])y(?=[aeiou]|$)|(?<=i)y(?=[aeiou])", "i", text).replace("ii", "i")
 
 
 def _nip(rng: random.Random, female: bool, used: set[str]) -> str:
@@ -392,6 +397,7 @@ class Display:
     titles: bool = False
     workplace: bool = False
     phone: str | None = None
+    slip: tuple[str, str] | None = None  # a typo: the word meant and the word typed
 
 
 def _where(rng: random.Random, p: Person) -> str:
@@ -475,7 +481,7 @@ def _typo_display(rng: random.Random, p: Person) -> Display:
     words = list(p.personal)
     words[i] = _typo(rng, words[i])
     known = sound(words[i]) in _KNOWN_SOUNDS  # the slip spells another real name: nobody could tell
-    return Display(" ".join((*p.honorifics, *words)), not known, p.honorifics)
+    return Display(" ".join((*p.honorifics, *words)), not known, p.honorifics, slip=(p.personal[i], words[i]))
 
 
 _KNOWN_SOUNDS = frozenset(sound(w) for w in pools.ALL_WORDS)
@@ -610,6 +616,18 @@ def _rivals(typed: Sequence[str], roster_words: dict[str, list[Person]]) -> list
     return [o for o in roster_words[next(iter(words))] if words <= set(o.identity)]
 
 
+def _whole(words: tuple[str, ...], o: Person) -> bool:
+    """The words typed are this person's whole name, or how people shorten a name: its first words, or its
+    first and last (not some other part of it)."""
+    own = tuple(sound(w) for w in o.personal)
+    n = len(words)
+    return (
+        sorted(words) == sorted(own)
+        or (n < len(own) and own[:n] == words)
+        or (n == 2 and len(own) > 2 and (own[0], own[-1]) == words)
+    )
+
+
 def _distinguishable(p: Person, shown: Display, typed: Sequence[str], rivals: Sequence[Person]) -> bool:
     """Whether a careful person picks `p` among the rivals from what the display shows."""
     if shown.phone:
@@ -618,13 +636,12 @@ def _distinguishable(p: Person, shown: Display, typed: Sequence[str], rivals: Se
     if p not in left:
         return False
     says_region = any(r.lower() in shown.name.lower() for r in pools.REGIONS[p.region][1])
-    words = sorted(sound(w) for w in typed)
+    words = tuple(sound(w) for w in typed)
 
     def evidence(o: Person) -> tuple[int, int, int, int]:
         workplace = shown.workplace and o.unit == p.unit and (o.region == p.region or not says_region)
         titles = shown.titles and bool(_title_set(p)) and _title_set(o) == _title_set(p)
-        exact = list(o.identity) == words  # the whole of this person's name, not a part of it
-        return int(workplace), int(titles), int(exact), _agreement(shown.honorifics, o)
+        return int(workplace), int(titles), int(_whole(words, o)), _agreement(shown.honorifics, o)
 
     mine = evidence(p)
     for o in left:
@@ -634,6 +651,15 @@ def _distinguishable(p: Person, shown: Display, typed: Sequence[str], rivals: Se
         if not (all(a >= b for a, b in zip(mine, theirs, strict=True)) and mine != theirs):
             return False
     return True
+
+
+def _closest(meant: str, typed: str, vocabulary: Sequence[str]) -> bool:
+    """Whether the word meant is nearer the typed word than any other roster word is."""
+    own = Levenshtein.distance(sound(typed), sound(meant))
+    near = process.extract(
+        sound(typed), vocabulary, scorer=Levenshtein.distance, score_cutoff=own, limit=None
+    )
+    return all(word == sound(meant) for word, _, _ in near)
 
 
 def case_class(case: Case) -> str:
@@ -649,6 +675,7 @@ def make_cases(
     for p in roster:
         for word in set(p.identity):
             roster_words[word].append(p)
+    vocabulary = sorted({sound(w) for p in roster for w in p.personal})
     kinds, weights = zip(*KINDS.items(), strict=True)
     cases: list[Case] = []
     people = [p for p in roster if rng.random() < 0.9]
@@ -659,6 +686,8 @@ def make_cases(
         shown = _display(rng, p, kind, batch)
         typed = (p.personal[0], p.personal[-1]) if kind == "drop_middle" else p.personal
         matchable = shown.identifies and _distinguishable(p, shown, typed, _rivals(typed, roster_words))
+        if shown.slip and not _closest(*shown.slip, vocabulary):
+            matchable = False  # the slip is as near another roster name: `Sardono` for `Sardjono`, `Sarwono`
         if kind == "nip_name":
             matchable = True
         group = ""

@@ -102,11 +102,12 @@ BALI_ABBREVIATIONS = {
 
 # Balinese personal names: an optional front word (`Agus`, `Eka`, `Ayu`, `Sri`), a core name that carries
 # the identity (`Sudarma`, `Suarjana`, `Sukerti`) and an optional back word (`Putra`, `Wijaya`, `Dewi`).
-# Older civil servants mostly have the core alone (`I Ketut Suwena`).
+# Older civil servants mostly have the core alone (`I Ketut Suwena`). Words that are also honorifics
+# (`Gede`, `Putu`, `Gusti` after a birth-order word) belong to the honorifics, not here.
 _BALI_MALE_FRONT = _names(
     """
-    Agus Adi Eka Dwi Arya Yoga Gede Tri Bayu Surya Indra Krisna Bagus Angga Wahyu Dharma Putu Budi Ari
-    Hendra Dewa Aditya Rai Alit Oka Raka Wira Gusti Komang Yudha Catur Dana Nanda Rama
+    Agus Adi Eka Dwi Arya Yoga Tri Bayu Surya Indra Krisna Bagus Angga Wahyu Dharma Budi Ari Hendra
+    Aditya Rai Alit Oka Raka Wira Yudha Catur Dana Nanda Rama
     """
 )
 _BALI_MALE_BACK = _names(
@@ -138,8 +139,7 @@ _BALI_MALE = _names(
 )
 _BALI_FEMALE_FRONT = _names(
     """
-    Ayu Sri Dewi Eka Dwi Putu Tri Intan Ratna Diah Mirah Kartika Putri Citra Sinta Rai Dayu Gusti Komang
-    Laksmi Made Kadek Ari Anggun Sukma
+    Ayu Sri Dewi Eka Dwi Tri Intan Ratna Diah Mirah Kartika Putri Citra Sinta Rai Laksmi Ari Anggun Sukma
     """
 )
 _BALI_FEMALE_BACK = _names(
@@ -407,11 +407,13 @@ def _tradition(
     tails: tuple[Sequence[str], Sequence[str]] = ((), ()),
     tail_share: float = 0.0,
 ) -> Tradition:
+    # No given or family name is worn by more than a few in a hundred (`Agus`, `Sri`, `Santoso` lead); the
+    # built names are given names as much as last names (`Haryono Wibowo`, `Sri Suyatmi`).
     return Tradition(
-        Pool.of(male[0]),
-        Pool.of(male[1], tails[0], tail_share),
-        Pool.of(female[0]),
-        Pool.of(female[1], tails[1], tail_share),
+        Pool.of(male[0], tails[0], tail_share / 2, flat=10),
+        Pool.of(male[1], tails[0], tail_share, flat=10),
+        Pool.of(female[0], tails[1], tail_share / 2, flat=10),
+        Pool.of(female[1], tails[1], tail_share, flat=10),
         shapes,
     )
 
@@ -432,7 +434,9 @@ TRADITIONS = {
         (_ARABIC_MALE_FIRST, _ARABIC_MALE_LAST), (_ARABIC_FEMALE_FIRST, _ARABIC_FEMALE_LAST), (3, 62, 35)
     ),
     "sunda": _tradition(
-        (_SUNDA_MALE_FIRST, _SUNDA_LAST), (_SUNDA_FEMALE_FIRST, _SUNDA_FEMALE_LAST), (10, 75, 15)
+        (_SUNDA_MALE_FIRST + _ARABIC_MALE_FIRST[:20], _SUNDA_LAST + _ARABIC_MALE_LAST[:15]),
+        (_SUNDA_FEMALE_FIRST + _ARABIC_FEMALE_FIRST[:12], _SUNDA_FEMALE_LAST + _ARABIC_FEMALE_LAST[:12]),
+        (10, 70, 20),
     ),
     "batak": _tradition(
         (_CHRISTIAN_MALE_FIRST, _FAMILIES), (_CHRISTIAN_FEMALE_FIRST, _FAMILIES), (0, 60, 40)
@@ -441,7 +445,9 @@ TRADITIONS = {
         (_ARABIC_MALE_FIRST, _MANDAILING), (_ARABIC_FEMALE_FIRST, _MANDAILING), (0, 60, 40)
     ),
     "chinese": _tradition(
-        (_CHINESE_MALE_FIRST, _CHINESE_LAST), (_CHINESE_FEMALE_FIRST, _CHINESE_LAST), (0, 85, 15)
+        (_CHINESE_MALE_FIRST + _CHRISTIAN_MALE_FIRST + _JAVA_MALE_FIRST[:40], _CHINESE_LAST),
+        (_CHINESE_FEMALE_FIRST + _CHRISTIAN_FEMALE_FIRST + _JAVA_FEMALE_FIRST[:30], _CHINESE_LAST),
+        (0, 75, 25),
     ),
     "bugis": _tradition((_BUGIS_MALE, _BUGIS_LAST), (_BUGIS_FEMALE, _BUGIS_LAST), (5, 65, 30)),
     "minang": _tradition((_MINANG_MALE, _MINANG_LAST), (_MINANG_FEMALE, _MINANG_LAST), (25, 60, 15)),

@@ -18,6 +18,7 @@ from eventops.identity.scoring import (
     honorifics_conflict,
     name_score,
     titles_agree,
+    whole_name,
 )
 from eventops.identity.word_blocks import WordBlocks
 
@@ -127,7 +128,10 @@ class _Scored:
     unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
     entry: _Entry
     conflict: bool  # a sex marker, birth order or caste title says this is someone else
-    evidence: tuple[int, int, int]  # workplace, titles, honorific agreement: what separates namesakes
+    first_and_last: bool  # the display is this longer name's first and last words, exactly
+    # Workplace, titles, the whole personal name (not a part of a longer one), honorific agreement: what
+    # separates namesakes.
+    evidence: tuple[int, int, int, int]
 
     def beats(self, other: _Scored) -> bool:
         """At least as good on every piece of evidence and better on one: clearly ahead of a namesake."""
@@ -258,10 +262,18 @@ class RosterIndex:
         evidence = (
             fits + named,
             int(titles_agree(name.titles, prepared.name.titles)),
+            int(whole_name(tokens, prepared.name.tokens, score)),
             honorifics_agreement(profile, prepared.profile),
         )
         conflict = honorifics_conflict(profile, prepared.profile)
-        return _Scored(score, fits, named, prepared, conflict, evidence)
+        roster = prepared.name.tokens
+        first_and_last = (
+            len(tokens) == 2
+            and len(roster) > 2
+            and (roster[0], roster[-1]) == tuple(tokens)
+            and all(len(t) > 1 for t in tokens)
+        )
+        return _Scored(score, fits, named, prepared, conflict, first_and_last, evidence)
 
     def _profile(self, name: NormalisedName) -> HonorificProfile:
         found = self._profiles.get(name.honorific_tokens)
@@ -295,7 +307,7 @@ class RosterIndex:
             )
         if all(len(token) == 1 for token in name.tokens):
             return MatchResult(None, None, 0.0, (), MatchReason.NO_NAME)
-        split = self._words.split_compounds(name.tokens)
+        split = self._words.split_compounds(self._words.recut(name.tokens))
         if split != name.tokens:
             name = replace(name, tokens=split)
         scored = sorted(
@@ -303,7 +315,8 @@ class RosterIndex:
         )
         scored = [s for s in scored if s.score > 0.0]
         compatible = [s for s in scored if not s.conflict]
-        if not compatible or not self._good(compatible[0]):
+        good = [s for s in compatible if self._good(s)]
+        if not good:
             # Nobody this could be: say why, with the names the reason speaks of first.
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
                 return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored)
@@ -313,7 +326,7 @@ class RosterIndex:
             return _unmatched(
                 MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE, shown
             )
-        best = compatible[0]
+        best = good[0]
         rivals = self._rivals(name, best, compatible)
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
         # compatible candidate ahead of all the others; a leader must still be good enough on its own.
@@ -335,8 +348,9 @@ class RosterIndex:
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
     def _good(self, scored: _Scored) -> bool:
-        """Good enough on its own to be matched without a moderator."""
-        return scored.score >= self.accept_score
+        """Good enough on its own to be matched without a moderator: a high score, or the first and last
+        words of this longer name exactly (`Erna Wulandari` for `Erna Sulastri Wulandari`)."""
+        return scored.score >= self.accept_score or scored.first_and_last
 
 
 def _unmatched(reason: MatchReason, shown: Sequence[_Scored]) -> MatchResult:

@@ -275,6 +275,7 @@ def _read(text: str) -> _Reading:
     previous_honorific: str | None = None
     personal_segments: set[int] = set()
     consuming = -1  # the segment whose remaining words name a place (`Kec Kuta Selatan`)
+    place_words = 0  # words of that place read so far
     for position, word in enumerate(words):
         following = words[position + 1].canon if position + 1 < len(words) else None
         was_honorific, previous_honorific = previous_honorific, None
@@ -301,11 +302,17 @@ def _read(text: str) -> _Reading:
             if code:
                 reading.agency.append(code)
             if word.canon in _PLACE_PREFIXES:
-                consuming = word.segment
+                consuming, place_words = word.segment, 0
+            elif consuming == word.segment and place_words and code in lex.REGION_CODES:
+                # `Kec Sukasada Bll Yusrizal`: the region after the place closes it; a name may follow.
+                consuming = -1
+            elif consuming == word.segment:
+                place_words += 1
             continue
         later_agency_segment = word.segment in agency_segments and personal_segments - {word.segment}
         if consuming == word.segment or later_agency_segment:
             reading.agency.append(word.canon)
+            place_words += 1
             continue
         # `M. Yusuf`, `M Yusuf`: a leading M is Muhammad; elsewhere (`Budi M`) it is an initial.
         reading.tokens.append("muhammad" if word.canon == "m" and not seen_personal else word.canon)
@@ -339,8 +346,11 @@ def agency_words_of(*texts: str) -> frozenset[str]:
     """Every agency code and place word in roster agency/unit texts, for comparison with display names."""
     found: set[str] = set()
     for text in texts:
-        for word in _words(_fold(text)):
+        folded = _fold(text)
+        for word in _words(folded):
             if word.canon in _FILLER or word.canon in _GENERIC:
                 continue
             found.add(_agency_word(word) or word.canon)
+        lowered = " ".join(folded.lower().split())
+        found.update(code for phrase, code in lex.AGENCY_PHRASES.items() if phrase in lowered)
     return frozenset(found)

@@ -30,10 +30,28 @@ WEIGHT_MIN_ROSTER = 500
 COVERAGE_EXPONENT = 0.6
 # Written together or apart (`Nurhayati` / `Nur Hayati`): the same letters in other words.
 CONCAT_SCORE = 98.0
-# One letter swapped, doubled, dropped or mistyped in a word this long (`uPtri`, `Dadkng`) costs that word
-# only this much, however short the word.
-TYPO_SIMILARITY = 0.92
+# One slip of the thumb in a word this long (`uPtri`, `Sutrsino`, `Mertkasa`) costs that word only this
+# much, however short the word.
+TYPO_SIMILARITY = 0.95
 TYPO_MIN_LENGTH = 5
+# One letter replaced by a letter far from it on the keyboard is how two names differ (`Suartini`,
+# `Suarmini`; `Suardana`, `Suarjana`), not how thumbs slip: such a word counts at most this much.
+OTHER_LETTER_SIMILARITY = 0.8
+# Neighbouring keys on a phone's QWERTY keyboard, where a slipping thumb lands, as canonical spelling
+# writes their letters (`q` is read `k`, `j` is read `y`, and `y` often `i`: see `names.canonical_word`).
+_KEY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_READ_AS = {"q": "qk", "j": "jy", "y": "yi"}
+_NEIGHBOURS = frozenset(
+    (x, y)
+    for r1, row1 in enumerate(_KEY_ROWS)
+    for i, a in enumerate(row1)
+    for r2, row2 in enumerate(_KEY_ROWS)
+    for j, b in enumerate(row2)
+    if a != b and abs(r1 - r2) <= 1 and abs(i - j) <= 1
+    for x in _READ_AS.get(a, a)
+    for y in _READ_AS.get(b, b)
+    if x != y
+)
 
 _VOWELS = frozenset("aeiou")
 _T = TypeVar("_T")
@@ -55,9 +73,22 @@ def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
         # Javanese and Balinese names mark sex by the final vowel: Sudarma/Sudarmi, Putra/Putri, Yanto/Yanti.
         return 0.0
     similarity = fuzz.ratio(a, b) / 100.0
-    if min(len(a), len(b)) >= TYPO_MIN_LENGTH and OSA.distance(a, b, score_cutoff=1) <= 1:
-        similarity = max(similarity, TYPO_SIMILARITY)
+    if len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1:
+        if min(len(a), len(b)) >= TYPO_MIN_LENGTH and is_slip(a, b):
+            similarity = max(similarity, TYPO_SIMILARITY)
+        else:
+            similarity = min(similarity, OTHER_LETTER_SIMILARITY)
+    elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and OSA.distance(a, b, score_cutoff=1) <= 1:
+        similarity = max(similarity, TYPO_SIMILARITY)  # a letter dropped or added
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def is_slip(a: str, b: str) -> bool:
+    """Two words of one length one slip apart: two letters swapped, or one key hit for its neighbour."""
+    diffs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(diffs) == 2:
+        return diffs[0] == diffs[1][::-1]
+    return len(diffs) == 1 and diffs[0] in _NEIGHBOURS
 
 
 def token_weight(frequency: int, roster_size: int) -> float:
@@ -121,6 +152,18 @@ def name_score(
     return score
 
 
+def whole_name(display: Sequence[str], roster: Sequence[str], score: float) -> bool:
+    """True when the display is this roster name (any order, joined or split), or the way people shorten
+    it: its first words (`Dewi` for `Dewi Astuti`) or its first and last (`Agus Santoso` for `Agus Budi
+    Santoso`). Some other part of a longer name (`Sutarini` in `Suryani Sutarini`) is not."""
+    if score >= CONCAT_SCORE:
+        return True
+    n = len(display)
+    if n < len(roster) and tuple(roster[:n]) == tuple(display):
+        return True
+    return n == 2 and len(roster) > 2 and (roster[0], roster[-1]) == tuple(display)
+
+
 def resegment(display: Sequence[str], roster: Sequence[str]) -> Sequence[str]:
     """The display words re-cut where their letters run into roster words differently (`Eg aWidhiasih`
     for `Ega Widhiasih`, `Nur Hayati` for `Nurhayati`, `Dwiastuti` for `Dwi Astuti`): a misplaced space is
@@ -168,10 +211,11 @@ def honorific_profile(honorifics: Sequence[str]) -> HonorificProfile:
     }
     orders = {h for h in honorifics if h in lex.BIRTH_ORDER}
     ranks = {lex.BIRTH_ORDER[h] for h in orders}
-    if _LUH in honorifics:
-        # `Ni Luh` names a first daughter, unless another birth-order word follows (`Ni Luh Ketut`).
+    if _LUH in honorifics and not orders:
+        # `Ni Luh` names a first daughter, unless another birth-order word follows (`Ni Luh Ketut`): then
+        # `Luh` only says she is a woman.
         orders.add(_LUH)
-        ranks = ranks or {1}
+        ranks = {1}
     castes = {_CASTE_HEADS[h] for h in honorifics if h in _CASTE_HEADS}
     return HonorificProfile(frozenset(sexes), frozenset(ranks), frozenset(castes), frozenset(orders))
 

@@ -87,6 +87,24 @@ class WordBlocks:
 
         return sorted(evidence, key=lambda pid: (-likeness(pid), pid))[:CANDIDATES]
 
+    def recut(self, tokens: Sequence[str]) -> tuple[str, ...]:
+        """Display words re-cut where a space split a roster word (`Adn yana`) or slipped by one letter
+        (`Ari fHartono`, `Tr iSulistyowati`); words that are already roster words stay as they are."""
+        out: list[str] = []
+        for token in tokens:
+            previous = out[-1] if out else ""
+            if not previous or (previous in self._blocks and token in self._blocks):
+                out.append(token)
+            elif previous + token in self._blocks:
+                out[-1] = previous + token
+            elif len(previous) > 1 and previous[:-1] in self._blocks and previous[-1] + token in self._blocks:
+                out[-1:] = [previous[:-1], previous[-1] + token]
+            elif len(token) > 1 and previous + token[0] in self._blocks and token[1:] in self._blocks:
+                out[-1:] = [previous + token[0], token[1:]]
+            else:
+                out.append(token)
+        return tuple(out)
+
     def split_compounds(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Two roster words written together (`RiniUtami`, `SuarsanaArtawan`) and not a typo of one."""
         out: list[str] = []

@@ -257,3 +257,103 @@ def test_removing_a_part_never_turns_a_correct_match_into_a_wrong_one(
     after = index.match(Connection(written(people[target], fewer)), {})
     if before.participant_id == 100 + target:
         assert after.participant_id in (None, 100 + target)
+
+
+# ---- the whole name, and how people shorten it ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("Wayan Ariawan", 1),  # the whole of one name; only a part of the others
+        ("Sutarini", 4),
+        ("I Made Mudantara", 6),
+    ],
+)
+def test_a_display_that_is_one_roster_name_whole_is_that_person(display: str, expected: int) -> None:
+    roster = [
+        person(1, "I Wayan Ariawan, S.KM."),
+        person(2, "I Wayan Putra Ariawan"),
+        person(3, "I Wayan Agus Ariawan, S.T."),
+        person(4, "Ni Komang Sutarini, S.Sos."),
+        person(5, "Ni Ketut Suryani Sutarini Intan"),
+        person(6, "I Made Mudantara, S.Kom., M.M."),
+        person(7, "I Putu Mudantara Yoga, S.E."),
+    ]
+    assert match(display, roster).participant_id == expected
+
+
+def test_a_first_name_that_is_also_a_whole_roster_name_stays_ambiguous() -> None:
+    # `Dewi` is how `Dewi Astuti` signs in just as much as it is `Ni Luh Made Dewi`'s whole name.
+    roster = [person(1, "Ni Luh Made Dewi"), person(2, "Dewi Astuti"), person(3, "Budi Santoso")]
+    assert match("Dewi", roster).reason == MatchReason.AMBIGUOUS
+
+
+def test_luh_before_a_birth_order_word_only_says_she_is_a_woman() -> None:
+    roster = [person(1, "Ni Luh Komang Eka Astiani, S.H."), person(2, "Dra. Ni Luh Made Eka Astiani Dewi")]
+    assert match("Ni Luh Komang Eka Astiani", roster).participant_id == 1
+    assert match("Ni Luh Made Eka Astiani Dewi", roster).participant_id == 2
+
+
+def test_a_batak_womans_boru_is_written_or_left_out() -> None:
+    roster = [
+        person(1, "Theresia Boru Pardede, S.Farm."),
+        person(2, "Theresia Hutapea"),
+        person(3, "Yohana br. Pardede"),
+    ]
+    assert match("THERESIA PARDEDE", roster).participant_id == 1
+    assert match("Yohana Pardede", roster).participant_id == 3
+
+
+# ---- slips of the thumb, and other names --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("Ni Nyoman Mhaani", 1),  # two letters swapped in a one-word name
+        ("Ni Kadek Purnamasaei", 2),  # `e` for its neighbour `r`
+        ("I Gede Mertkasa", 3),  # `k` for its neighbour `i`
+        ("Ari fHartono", 4),  # the space slipped by one letter
+        ("I Wayan Adn yana Suardana", 5),  # a space inside a word
+    ],
+)
+def test_a_slip_of_the_thumb_costs_little(display: str, expected: int) -> None:
+    roster = [
+        person(1, "Ni Nyoman Mahani, S.Sos."),
+        person(2, "Ni Kadek Purnamasari, S.Pd."),
+        person(3, "I Gede Mertiasa, S.KM., M.M."),
+        person(4, "Arif Hartono"),
+        person(5, "I Wayan Adnyana Suardana"),
+        person(6, "I Gede Swastika Suardana, S.H."),
+        *(person(10 + i, name) for i, name in enumerate(["Budi Santoso", "Siti Aminah", "Joko Widodo"])),
+    ]
+    assert match(display, roster).participant_id == expected
+
+
+@pytest.mark.parametrize("display", ["Ni Made Ayu Suarmini", "I Wayan Eka Suarjana", "Ayu Suarmini"])
+def test_a_letter_far_from_the_one_on_the_roster_is_another_name(display: str) -> None:
+    # `m` is nowhere near `t` on a keyboard, nor `j` near `d`: `Suarmini` is a name of its own, not a slip.
+    roster = [person(1, "Ni Made Ayu Suartini"), person(2, "I Wayan Eka Suardana"), person(3, "Budi Santoso")]
+    assert match(display, roster).participant_id is None
+
+
+# ---- workplaces -------------------------------------------------------------------------------------------
+
+
+def test_a_place_is_closed_by_the_region_after_it_and_a_name_may_follow() -> None:
+    buleleng = "Pemerintah Kabupaten Buleleng"
+    roster = [
+        person(1, "Yusrizal Sikumbang, S.Pd.", agency=buleleng, unit="Kecamatan Sukasada"),
+        person(2, "Budi Santoso"),
+    ]
+    assert match("Kec Sukasada Bll Yusrizal Sikumbang", roster).participant_id == 1
+
+
+def test_a_province_written_short_fits_the_province_written_in_full() -> None:
+    jateng = "Pemerintah Provinsi Jawa Tengah"
+    roster = [
+        person(1, "Hj. Endang Wahyuni, S.Pd.", agency=jateng, unit="Dinas Sosial"),
+        person(2, "Endang Wahyuni", agency="Pemerintah Kota Semarang", unit="Dinas Sosial"),
+    ]
+    assert match("K5_Endang Wahyuni_Dinsos Pemprov Jateng", roster).participant_id == 1
