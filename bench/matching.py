@@ -85,11 +85,13 @@ def per_class(cases: Sequence[Case], results: Sequence[MatchResult]) -> dict[str
     }
 
 
-def _print_classes(classes: dict[str, Figures]) -> None:
-    print(f"  {'class':26} {'auto':>6} {'wrong':>6} {'human':>6} {'precision':>10} {'recall':>8}")
+def _print_classes(classes: dict[str, Figures], sizes: Counter[str]) -> None:
+    print(f"  {'class':26} {'rows':>6} {'auto':>6} {'wrong':>6} {'human':>6} {'precision':>10} {'recall':>8}")
     for name, f in classes.items():
         recall = f"{f.recall:8.1%}" if f.matchable else f"{'-':>8}"
-        print(f"  {name:26} {f.auto:6} {f.wrong:6} {f.matchable:6} {f.precision:10.1%} {recall}")
+        print(
+            f"  {name:26} {sizes[name]:6} {f.auto:6} {f.wrong:6} {f.matchable:6} {f.precision:10.1%} {recall}"
+        )
 
 
 def _class_ok(f: Figures, rows: int) -> bool:
@@ -176,8 +178,8 @@ def run(batch: Batch, seed: int, *, examples: int, queue: int = 0) -> Figures:
         f" (queue: {figures.queue:.2%} of all roster people's connections)"
     )
     classes = per_class(batch.cases, results)
-    _print_classes(classes)
     sizes = Counter(case_class(c) for c in batch.cases)
+    _print_classes(classes, sizes)
     weak = [name for name, f in classes.items() if not _class_ok(f, sizes[name])]
     print(f"  classes below {TARGET_CLASS:.0%}: {', '.join(weak) or 'none'}")
     figures = replace(figures, weak=tuple(weak))

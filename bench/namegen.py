@@ -77,7 +77,16 @@ class Case:
 
 
 # Spellings of one sound (DOMAIN.md, Names), as a careful reader hears them: `Dharmiani` is `Darmiani`.
-_SOUNDS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("ch", "kh"), ("dh", "d"), ("th", "t"))
+_SOUNDS = (
+    ("oe", "u"),
+    ("dj", "j"),
+    ("tj", "c"),
+    ("sj", "sy"),
+    ("ch", "kh"),
+    ("kh", "h"),
+    ("dh", "d"),
+    ("th", "t"),
+)
 
 
 def sound(word: str) -> str:
@@ -686,6 +695,8 @@ def make_cases(
         shown = _display(rng, p, kind, batch)
         typed = (p.personal[0], p.personal[-1]) if kind == "drop_middle" else p.personal
         matchable = shown.identifies and _distinguishable(p, shown, typed, _rivals(typed, roster_words))
+        if kind == "drop_middle":
+            matchable = False  # `Sugeng Hartono` may be `Sugeng Agus Hartono`, or another whole name
         if shown.slip and not _closest(*shown.slip, vocabulary):
             matchable = False  # the slip is as near another roster name: `Sardono` for `Sardjono`, `Sarwono`
         if kind == "nip_name":

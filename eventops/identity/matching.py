@@ -128,7 +128,6 @@ class _Scored:
     unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
     entry: _Entry
     conflict: bool  # a sex marker, birth order or caste title says this is someone else
-    first_and_last: bool  # the display is this longer name's first and last words, exactly
     # Workplace, titles, the whole personal name (not a part of a longer one), honorific agreement: what
     # separates namesakes.
     evidence: tuple[int, int, int, int]
@@ -266,14 +265,7 @@ class RosterIndex:
             honorifics_agreement(profile, prepared.profile),
         )
         conflict = honorifics_conflict(profile, prepared.profile)
-        roster = prepared.name.tokens
-        first_and_last = (
-            len(tokens) == 2
-            and len(roster) > 2
-            and (roster[0], roster[-1]) == tuple(tokens)
-            and all(len(t) > 1 for t in tokens)
-        )
-        return _Scored(score, fits, named, prepared, conflict, first_and_last, evidence)
+        return _Scored(score, fits, named, prepared, conflict, evidence)
 
     def _profile(self, name: NormalisedName) -> HonorificProfile:
         found = self._profiles.get(name.honorific_tokens)
@@ -348,9 +340,8 @@ class RosterIndex:
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
     def _good(self, scored: _Scored) -> bool:
-        """Good enough on its own to be matched without a moderator: a high score, or the first and last
-        words of this longer name exactly (`Erna Wulandari` for `Erna Sulastri Wulandari`)."""
-        return scored.score >= self.accept_score or scored.first_and_last
+        """Good enough on its own to be matched without a moderator."""
+        return scored.score >= self.accept_score
 
 
 def _unmatched(reason: MatchReason, shown: Sequence[_Scored]) -> MatchResult:

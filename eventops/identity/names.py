@@ -41,6 +41,11 @@ _SEGMENT_BREAK = re.compile(r"[_|/\\()\[\]{}<>;:,#*+=~!?\"“”]+|\s[-–—]+\
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 # `AcepJamaludin`, `RiniUtami`: words typed without a space, seen by their capitals (not `iPhone`, `iPad`).
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+# `Eg aWidhiasih`, `Dw iWisnu`: a space typed one letter early, seen by the capital after it where a word
+# can begin (a vowel, or `Pr`, `Tr`, `Dw`, `Ny`, `Sy` …): not `uPtri` (letters swapped), nor `iPhone`.
+_SHIFTED_SPACE = re.compile(
+    r"(?<=[A-Za-z]) (?!i(?:Phone|Pad|Pod|Mac))([a-z])(?=[A-Z](?:[aeiou]|[rlwyhg][a-z]))"
+)
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
@@ -228,7 +233,7 @@ def _segment_words(segment: str, index: int) -> Iterator[_Word]:
 
 
 def _words(text: str) -> list[_Word]:
-    text = _CAMEL.sub(" ", _HYPHEN.sub(" ", text))
+    text = _CAMEL.sub(" ", _HYPHEN.sub(" ", _SHIFTED_SPACE.sub(r"\1 ", text)))
     words: list[_Word] = []
     for index, segment in enumerate(_SEGMENT_BREAK.split(text)):
         words.extend(_segment_words(_NOT_TOKEN.sub(" ", segment), index))

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
+from eventops.identity.names import canonical_word
 from eventops.identity.scoring import INITIAL_WEIGHT, TOKEN_FLOOR, token_similarity, token_weight
 
 # How many roster names get the full score, and how many names may hold one word before that word is
@@ -88,19 +89,30 @@ class WordBlocks:
         return sorted(evidence, key=lambda pid: (-likeness(pid), pid))[:CANDIDATES]
 
     def recut(self, tokens: Sequence[str]) -> tuple[str, ...]:
-        """Display words re-cut where a space split a roster word (`Adn yana`) or slipped by one letter
-        (`Ari fHartono`, `Tr iSulistyowati`); words that are already roster words stay as they are."""
+        """Display words re-cut where a space split a roster word (`Adn yana`, `Mar yam`) or slipped by one
+        letter (`wahy upurwanto`); words that are already roster words stay as they are."""
         out: list[str] = []
         for token in tokens:
             previous = out[-1] if out else ""
             if not previous or (previous in self._blocks and token in self._blocks):
                 out.append(token)
-            elif previous + token in self._blocks:
-                out[-1] = previous + token
-            elif len(previous) > 1 and previous[:-1] in self._blocks and previous[-1] + token in self._blocks:
-                out[-1:] = [previous[:-1], previous[-1] + token]
-            elif len(token) > 1 and previous + token[0] in self._blocks and token[1:] in self._blocks:
-                out[-1:] = [previous + token[0], token[1:]]
+                continue
+            joined = canonical_word(previous + token)
+            cuts = [(previous[:-1], previous[-1] + token), (previous + token[0], token[1:])]
+            moved = next(
+                (
+                    (a, b)
+                    for a, b in (
+                        tuple(map(canonical_word, cut)) for cut in cuts if all(len(p) > 1 for p in cut)
+                    )
+                    if a in self._blocks and b in self._blocks
+                ),
+                None,
+            )
+            if joined in self._blocks:
+                out[-1] = joined
+            elif moved is not None:
+                out[-1:] = moved
             else:
                 out.append(token)
         return tuple(out)

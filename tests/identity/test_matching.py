@@ -210,20 +210,15 @@ def test_a_one_word_name_nobody_else_carries_matches() -> None:
     assert matched_id(roster, "Pak Suparman") == 1
 
 
-def test_a_dropped_middle_name_still_matches() -> None:
-    # `Nur` is in one name of twenty here, so leaving it out costs little; `Kusuma` is rare and costs a lot
-    # of the score, but first and last name exactly as one roster name has them is how people shorten it.
+def test_a_dropped_common_middle_name_still_matches() -> None:
+    # `Nur` is in one name of twenty here, so leaving it out costs little; `Kusuma` is rare and costs a lot:
+    # `Budi Santoso` may well be somebody else's whole name.
     others = [person(10 + i, f"Nur {word}") for i, word in enumerate(POOL[4:29])]
     roster = [person(1, "Siti Nur Aminah"), person(2, "Budi Kusuma Santoso"), *others]
     assert matched_id(roster, "Siti Aminah") == 1
-    assert matched_id(roster, "Budi Santoso") == 2
-
-
-def test_a_dropped_middle_name_two_roster_names_fit_is_ambiguous() -> None:
-    roster = [person(1, "Budi Kusuma Santoso"), person(2, "Budi Hartono Santoso"), person(3, "Siti Aminah")]
     result = match(roster, "Budi Santoso")
-    assert (result.participant_id, result.reason) == (None, MatchReason.AMBIGUOUS)
-    assert {s.participant_id for s in result.suggestions[:2]} == {1, 2}
+    assert (result.participant_id, result.reason) == (None, MatchReason.CLOSE_NAME)
+    assert result.suggestions[0].participant_id == 2
 
 
 def test_a_dropped_last_name_is_not_a_dropped_middle_name() -> None:

@@ -13,6 +13,7 @@ from eventops.identity.matching import (
     RosterEntry,
     RosterIndex,
 )
+from eventops.identity.names import normalise_name
 
 PROVINCE = "Pemerintah Provinsi Bali"
 BADUNG = "Pemerintah Kabupaten Badung"
@@ -305,7 +306,7 @@ def test_a_batak_womans_boru_is_written_or_left_out() -> None:
     assert match("Yohana Pardede", roster).participant_id == 3
 
 
-# ---- slips of the thumb, and other names --------------------------------------------------------------------
+# ---- slips of the thumb, and other names ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -357,3 +358,19 @@ def test_a_province_written_short_fits_the_province_written_in_full() -> None:
         person(2, "Endang Wahyuni", agency="Pemerintah Kota Semarang", unit="Dinas Sosial"),
     ]
     assert match("K5_Endang Wahyuni_Dinsos Pemprov Jateng", roster).participant_id == 1
+
+
+@pytest.mark.parametrize(
+    ("display", "tokens"),
+    [
+        ("Ni Made Eg aWidhiasih", ("ega", "widiasih")),
+        ("Wahy uPurwanto", ("wahyu", "purwanto")),
+        ("Ni Made Tr iParwati", ("tri", "parwati")),  # not the office code `TR` beside `iParwati`
+        ("Aisyah uPtri", ("aisyah", "uptri")),  # two letters swapped: no word begins `Pt`
+        ("Budi iPhone", ("budi",)),
+    ],
+)
+def test_a_space_typed_one_letter_early_is_seen_by_the_capital_after_it(
+    display: str, tokens: tuple[str, ...]
+) -> None:
+    assert normalise_name(display).tokens == tokens
