@@ -26,6 +26,10 @@ from eventops.identity.word_blocks import WordBlocks
 ACCEPT_SCORE = 90.0
 MARGIN = 5.0
 SUGGESTIONS = 3
+# A name held by more roster entries than this (a roster of `Peserta`, or thousands of `Sri Rahayu`) is
+# never matched automatically: proving one of them ahead of all the others would cost too much, and a
+# moderator decides it anyway.
+RIVALS_LIMIT = 200
 # Below this nobody is a close name: the reason says so, and the suggestions are only a hint.
 CLOSE_SCORE = 70.0
 
@@ -132,19 +136,15 @@ class _Scored:
     # separates namesakes.
     evidence: tuple[int, int, int, int]
 
-    def beats(self, other: _Scored) -> bool:
-        """At least as good on every piece of evidence and better on one: clearly ahead of a namesake."""
-        pairs = list(zip(self.evidence, other.evidence, strict=True))
-        return all(a >= b for a, b in pairs) and any(a > b for a, b in pairs)
-
 
 def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    seen: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, int] = {}
+    shared: set[str] = set()
     for key, participant_id in pairs:
-        if key:
-            seen[key].add(participant_id)
+        if key and first.setdefault(key, participant_id) != participant_id:
+            shared.add(key)
     # A shared office email or a duplicated id identifies nobody.
-    return {key: ids.pop() for key, ids in seen.items() if len(ids) == 1}
+    return {key: pid for key, pid in first.items() if key not in shared}
 
 
 def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
@@ -241,20 +241,32 @@ class RosterIndex:
             cached = self._name_cache[display_name] = normalise_name(display_name)
         return cached
 
-    def _candidates(self, tokens: Sequence[str]) -> list[_Entry]:
+    def _candidates(self, tokens: Sequence[str]) -> tuple[list[_Entry], set[str]]:
+        """The entries worth scoring, and the names too crowded to weigh: of a crowd of namesakes only a few
+        are scored, to be shown."""
         chosen: dict[int, _Entry] = {}
+        crowded: set[str] = set()
         for pid in self._words.candidates(tokens):
-            for namesake in self._by_key[self._by_id[pid].name.key]:  # namesakes are always weighed together
+            key = self._by_id[pid].name.key
+            namesakes = self._by_key[key]  # namesakes are always weighed together
+            if len(namesakes) > RIVALS_LIMIT:
+                crowded.add(key)
+                namesakes = namesakes[:SUGGESTIONS]
+            for namesake in namesakes:
                 chosen[namesake.entry.participant_id] = namesake
-        return list(chosen.values())
+        return list(chosen.values()), crowded
 
-    def _score(self, name: NormalisedName, prepared: _Entry) -> _Scored:
+    def _score(self, name: NormalisedName, prepared: _Entry, scores: dict[tuple[str, ...], float]) -> _Scored:
+        """Score one entry; `scores` keeps this display's name scores by roster tokens (namesakes share)."""
         own = set(prepared.name.tokens)
         # Display words found in this entry's agency or unit (`Kuta` for `Kecamatan Kuta`) are workplace
         # words for this candidate, not part of the name.
         absorbed = [t for t in name.tokens if t in prepared.agency and t not in own]
         tokens = [t for t in name.tokens if t not in absorbed] or list(name.tokens)
-        score = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
+        key = (*prepared.name.tokens, "/", *tokens)
+        score = scores.get(key)
+        if score is None:
+            score = scores[key] = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
         fits = agency_matches(name.agency_words, absorbed, prepared.agency)
         named = fits and prepared.unit <= {*name.agency_words, *absorbed}
         profile = self._profile(name)
@@ -273,24 +285,31 @@ class RosterIndex:
             found = self._profiles[name.honorific_tokens] = honorific_profile(name.honorific_tokens)
         return found
 
-    def _rivals(self, name: NormalisedName, best: _Scored, scored: Sequence[_Scored]) -> list[_Scored]:
+    def _rivals(
+        self,
+        name: NormalisedName,
+        best: _Scored,
+        scored: Sequence[_Scored],
+        scores: dict[tuple[str, ...], float],
+    ) -> tuple[list[_Scored], bool]:
         """Every compatible candidate the best must clearly beat: near scores, namesakes, and every roster
         name holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
-        `Siti Aminah` how `Siti Nur Aminah` does)."""
+        `Siti Aminah` how `Siti Nur Aminah` does); and whether they were too many to weigh."""
         rivals = {
             s.entry.entry.participant_id: s
             for s in scored
             if not s.conflict
             and (s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key)
         }
-        words = set(name.tokens)
-        holders = min((self._words.holders(t) for t in words), key=len)
+        holders = self._words.holders_of_all(name.tokens)
+        if len(holders) > RIVALS_LIMIT:
+            return sorted(rivals.values(), key=_rank), True
         for pid in holders:
-            if pid not in rivals and words <= set(self._by_id[pid].name.tokens):
-                rival = self._score(name, self._by_id[pid])
+            if pid not in rivals:
+                rival = self._score(name, self._by_id[pid], scores)
                 if not rival.conflict:
                     rivals[pid] = rival
-        return sorted(rivals.values(), key=_rank)
+        return sorted(rivals.values(), key=_rank), False
 
     def _fuzzy(self, name: NormalisedName) -> MatchResult:
         if not name.tokens:
@@ -302,14 +321,19 @@ class RosterIndex:
         split = self._words.split_compounds(self._words.recut(name.tokens))
         if split != name.tokens:
             name = replace(name, tokens=split)
-        scored = sorted(
-            (self._score(name, prepared) for prepared in self._candidates(name.tokens)), key=_rank
-        )
+        scores: dict[tuple[str, ...], float] = {}
+        candidates, crowded = self._candidates(name.tokens)
+        scored = sorted((self._score(name, prepared, scores) for prepared in candidates), key=_rank)
         scored = [s for s in scored if s.score > 0.0]
         compatible = [s for s in scored if not s.conflict]
         good = [s for s in compatible if self._good(s)]
+        # A crowd of namesakes was only sampled: unseen members may be compatible whatever the sample says.
+        crowd = [s for s in scored if s.entry.name.key in crowded]
+        crowd_score = max((s.score for s in crowd), default=0.0)
         if not good:
             # Nobody this could be: say why, with the names the reason speaks of first.
+            if crowd_score >= self.accept_score:
+                return _unmatched(MatchReason.HOMONYM, crowd + [s for s in scored if s not in crowd])
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
                 return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored)
             shown = compatible or scored
@@ -319,18 +343,17 @@ class RosterIndex:
                 MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE, shown
             )
         best = good[0]
-        rivals = self._rivals(name, best, compatible)
+        rivals, too_many = self._rivals(name, best, compatible, scores)
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
         # compatible candidate ahead of all the others; a leader must still be good enough on its own.
-        leaders = [r for r in rivals if all(r is o or r.beats(o) for o in rivals)]
-        if len(rivals) > 1 and (len(leaders) != 1 or not self._good(leaders[0])):
+        leader = _leader(rivals)
+        too_many = too_many or crowd_score >= best.score - self.margin
+        if too_many or (len(rivals) > 1 and (leader is None or not self._good(leader))):
             # The namesakes the reason speaks of first: those no other rival beats.
-            shown = sorted(rivals, key=lambda r: any(o.beats(r) for o in rivals)) + [
-                s for s in compatible if s not in rivals
-            ]
+            shown = _unbeaten_first(rivals) + [s for s in compatible if s not in rivals]
             namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
             return _unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
-        chosen = leaders[0] if len(rivals) > 1 else best
+        chosen = leader if leader is not None and len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
@@ -342,6 +365,25 @@ class RosterIndex:
     def _good(self, scored: _Scored) -> bool:
         """Good enough on its own to be matched without a moderator."""
         return scored.score >= self.accept_score
+
+
+def _leader(rivals: Sequence[_Scored]) -> _Scored | None:
+    """The rival that beats every other (at least as good on each piece of evidence, better on one): the
+    only one holding the best value of every piece at once."""
+    if not rivals:
+        return None
+    top = tuple(max(values) for values in zip(*(r.evidence for r in rivals), strict=True))
+    at_top = [r for r in rivals if r.evidence == top]
+    return at_top[0] if len(at_top) == 1 else None
+
+
+def _unbeaten_first(rivals: Sequence[_Scored]) -> list[_Scored]:
+    """The rivals, those no other beats first (compared by their few distinct pieces of evidence)."""
+    vectors = {r.evidence for r in rivals}
+    beaten = {
+        v for v in vectors if any(o != v and all(a >= b for a, b in zip(o, v, strict=True)) for o in vectors)
+    }
+    return sorted(rivals, key=lambda r: r.evidence in beaten)
 
 
 def _unmatched(reason: MatchReason, shown: Sequence[_Scored]) -> MatchResult:

@@ -33,6 +33,7 @@ _Y_AS_I = (
     (re.compile(r"(?<=i)y(?=[aeiou])"), ""),
     (re.compile(r"(?<=[bcdfghjklmpqrtvwxz])y$"), "i"),
 )
+_DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-\u2010-\u2015]?\d)*")
 _DIGIT_SEPARATOR = re.compile(r"[ .\-\u2010-\u2015]")
 _POSSESSIVE = re.compile(r"[’'`´]s\b", re.IGNORECASE)
@@ -91,6 +92,25 @@ _GENERIC = _with_canonical(lex.AGENCY_GENERIC)
 _PLACE_PREFIXES = _with_canonical(lex.PLACE_PREFIXES)
 _HONORIFIC_WORDS = frozenset([*lex.SEX_MARKERS, *lex.BIRTH_ORDER, *lex.CASTE_WORDS, *lex.NEUTRAL_HONORIFICS])
 _CASTE_PAIRS = frozenset(lex.CASTE_PAIRS)
+# Every word whose reading may depend on its neighbours: re-reading a name only matters when it has one.
+_CONTEXT_WORDS = _with_canonical(
+    [
+        *_FILLER,
+        *_DEVICE,
+        *_PREFIX_TITLES,
+        *_GENERIC,
+        *_PLACE_PREFIXES,
+        *_AGENCY,
+        *_HONORIFIC_WORDS,
+        *lex.DOTTED_ONLY_TITLES,
+        *lex.DEGREES,
+        *lex.HONORIFIC_ALIASES,
+        *lex.HONORIFIC_INITIALS,
+        *lex.CASTE_HEADS,
+        *lex.MUHAMMAD_SHORT,
+        *(word for pair in lex.CASTE_PAIRS for word in pair),
+    ]
+)
 
 
 def nip_in_text(text: str) -> str | None:
@@ -141,7 +161,7 @@ class NormalisedName:
         return " ".join(self.tokens)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built hundreds of thousands of times for a roster, never changed
 class _Word:
     raw: str  # lower-case letters as typed
     canon: str
@@ -168,6 +188,7 @@ def _fold(raw: str) -> str:
     return _APOSTROPHES.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _letters(token: str) -> str:
     return _NOT_LETTERS.sub("", token.lower())
 
@@ -260,12 +281,17 @@ def _is_title(word: _Word, seen_personal: bool) -> bool:
 
 
 def _agency_word(word: _Word) -> str | None:
-    if word.canon in _AGENCY or word.raw in _AGENCY:
-        return _AGENCY.get(word.raw) or _AGENCY[word.canon]
-    if word.canon.startswith("dis") and len(word.canon) >= 6 and word.canon[3] not in _VOWELS:
-        return word.canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
-    if len(word.canon) >= 2 and not _VOWELS & set(word.canon):
-        return word.canon  # `BPKPD`, `DPMD`: no Indonesian name is written without a vowel
+    return _agency_code(word.raw, word.canon)
+
+
+@lru_cache(maxsize=1 << 16)
+def _agency_code(raw: str, canon: str) -> str | None:
+    if canon in _AGENCY or raw in _AGENCY:
+        return _AGENCY.get(raw) or _AGENCY[canon]
+    if canon.startswith("dis") and len(canon) >= 6 and canon[3] not in _VOWELS:
+        return canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
+    if len(canon) >= 2 and not _VOWELS & set(canon):
+        return canon  # `BPKPD`, `DPMD`: no Indonesian name is written without a vowel
     return None
 
 
@@ -327,11 +353,14 @@ def _read(text: str) -> _Reading:
 
 def normalise_name(raw: str) -> NormalisedName:
     """Read a roster or display name into personal tokens, honorifics, agency words, NIP and device flag."""
-    nip = nip_in_text(raw)
+    digits = _DIGIT.search(raw) is not None
+    nip = nip_in_text(raw) if digits else None
     reading = _read(_fold(raw))
     tokens = reading.tokens
     # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
-    for _ in range(len(tokens) + 1):
+    # Only a short word or a word of the lexicon can read differently alone: most names need no second look.
+    settled = all(len(t) > 2 and t not in _CONTEXT_WORDS for t in tokens)
+    for _ in range(0 if settled else len(tokens) + 1):
         again = _read(" ".join(tokens)).tokens
         if again == tokens:
             break
@@ -343,7 +372,7 @@ def normalise_name(raw: str) -> NormalisedName:
         nip=nip,
         is_device=reading.device and not tokens,
         titles=tuple(dict.fromkeys(reading.titles)),
-        phones=phones_in_text(raw) if any(ch.isdigit() for ch in raw) else (),
+        phones=phones_in_text(raw) if digits else (),
     )
 
 

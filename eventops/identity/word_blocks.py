@@ -32,6 +32,8 @@ class WordBlocks:
         self._mass = {pid: sum(self.weight(t) for t in tokens) or 1.0 for pid, tokens in names.items()}
         self._vocabulary = sorted(token for token in self._blocks if len(token) > 1)
         self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._sets: dict[str, frozenset[int]] = {}
+        self._candidates: dict[tuple[str, ...], list[int]] = {}
 
     def __contains__(self, token: object) -> bool:
         """True when some roster name holds the word: it is somebody's name, not a typo."""
@@ -60,8 +62,27 @@ class WordBlocks:
         """The participant ids whose name holds the word exactly."""
         return self._blocks.get(token, ())
 
+    def holders_of_all(self, tokens: Sequence[str]) -> frozenset[int]:
+        """The participant ids whose name holds every one of the words exactly."""
+        sets = []
+        for token in dict.fromkeys(tokens):
+            found = self._sets.get(token)
+            if found is None:
+                found = self._sets[token] = frozenset(self._blocks.get(token, ()))
+            sets.append(found)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:]) if sets else frozenset()
+
     def candidates(self, tokens: Sequence[str]) -> list[int]:
-        """The participant ids most likely to score well against the display tokens, best first."""
+        """The participant ids most likely to score well against the display tokens, best first (kept per
+        distinct display: many connections type the same words)."""
+        key = tuple(tokens)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._find_candidates(tokens)
+        return found
+
+    def _find_candidates(self, tokens: Sequence[str]) -> list[int]:
         blocks = []
         for token in dict.fromkeys(t for t in tokens if len(t) > 1):
             similar = self.similar(token)

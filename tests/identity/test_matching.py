@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventops.identity.matching import (
+    RIVALS_LIMIT,
     Connection,
     MatchReason,
     MatchResult,
@@ -421,3 +422,28 @@ def test_an_own_name_with_titles_added_matches_itself_when_unique(
         "fuzzy",
         MatchReason.MATCHED,
     )
+
+
+# ---- crowds of namesakes ----------------------------------------------------------------------------------
+
+CROWD = [person(1000 + i, "Sri Rahayu", unit=f"Unit {i}") for i in range(RIVALS_LIMIT + 50)]
+
+
+def test_a_name_a_crowd_shares_goes_to_review_without_weighing_them_all() -> None:
+    roster = [*CROWD, person(1, "I Made Sudarma")]
+    result = match(roster, "Sri Rahayu")
+    assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
+    assert len(result.suggestions) == 3
+
+
+def test_a_crowd_near_the_best_name_prevents_a_match_even_when_its_sample_conflicts() -> None:
+    roster = [
+        *(person(1000 + i, "I Made Sudarma") for i in range(RIVALS_LIMIT + 50)),
+        person(1, "Ni Made Sudarma"),
+    ]
+    assert match(roster, "Ni Made Sudarma").participant_id is None
+
+
+def test_a_unique_name_beside_a_crowd_still_matches() -> None:
+    roster = [*CROWD, person(1, "Sri Rahayu Lestari"), person(2, "I Made Sudarma")]
+    assert matched_id(roster, "Sri Rahayu Lestari") == 1
