@@ -85,6 +85,7 @@ class Suggestion:
     participant_id: int
     name: str
     score: float
+    only: bool = False  # the one candidate nothing rules out: a moderator may accept it with others at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,18 +331,18 @@ class RosterIndex:
         # A crowd of namesakes was only sampled: unseen members may be compatible whatever the sample says.
         crowd = [s for s in scored if s.entry.name.key in crowded]
         crowd_score = max((s.score for s in crowd), default=0.0)
+        only = compatible[0] if len(compatible) == 1 and not crowd else None
         if not good:
             # Nobody this could be: say why, with the names the reason speaks of first.
             if crowd_score >= self.accept_score:
                 return _unmatched(MatchReason.HOMONYM, crowd + [s for s in scored if s not in crowd])
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
-                return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored)
+                return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored, only)
             shown = compatible or scored
             if not shown:
                 return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
-            return _unmatched(
-                MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE, shown
-            )
+            reason = MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE
+            return _unmatched(reason, shown, only)
         best = good[0]
         rivals, too_many = self._rivals(name, best, compatible, scores)
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
@@ -358,7 +359,7 @@ class RosterIndex:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
             return _unmatched(
-                MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)]
+                MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)], only
             )
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
@@ -386,10 +387,15 @@ def _unbeaten_first(rivals: Sequence[_Scored]) -> list[_Scored]:
     return sorted(rivals, key=lambda r: r.evidence in beaten)
 
 
-def _unmatched(reason: MatchReason, shown: Sequence[_Scored]) -> MatchResult:
+def _unmatched(reason: MatchReason, shown: Sequence[_Scored], only: _Scored | None = None) -> MatchResult:
+    """An unmatched result with the first suggestions; `only`, the one compatible candidate, always among
+    them."""
+    picked = list(shown[:SUGGESTIONS])
+    if only is not None and only not in picked:
+        picked[-1:] = [only]
     suggestions = tuple(
-        Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
-        for s in shown[:SUGGESTIONS]
+        Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1), s is only)
+        for s in picked
     )
     return MatchResult(None, None, shown[0].score, suggestions, reason)
 

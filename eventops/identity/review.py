@@ -134,10 +134,11 @@ async def event_aliases(session: AsyncSession, event_id: int) -> dict[str, int]:
 
 
 def suggestions_json(result: MatchResult) -> str | None:
-    """The suggestions of an unmatched result as stored: `[[participant_id, score], ...]`."""
+    """The suggestions of an unmatched result as stored: `[[participant_id, score], ...]`, the one
+    compatible candidate (if any) marked by a third element `1`."""
     if not result.suggestions:
         return None
-    return json.dumps([[s.participant_id, s.score] for s in result.suggestions])
+    return json.dumps([[s.participant_id, s.score, *([1] if s.only else [])] for s in result.suggestions])
 
 
 def _pending_query(batch_id: int, fresh_only: bool) -> Any:
