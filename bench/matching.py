@@ -156,6 +156,23 @@ def _queue_sample(
             print(f"      suggested: {shown}")
 
 
+def _moderator(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
+    """What the moderators face: queue items (one per display name), groups by first suggested person,
+    items acceptable in bulk (one compatible candidate) and items dismissed in bulk (devices, no name)."""
+    items: dict[str, MatchResult] = {}
+    for c, r in zip(cases, results, strict=True):
+        if r.participant_id is None:
+            items.setdefault(c.connection.display_name, r)
+    bulk = sum(1 for r in items.values() if r.reason in BULK_REASONS)
+    one = sum(1 for r in items.values() if any(s.only for s in r.suggestions))
+    groups = {r.suggestions[0].participant_id if r.suggestions else r.reason for r in items.values()}
+    print(
+        f"  moderators: {len(items)} queue items in {len(groups)} groups by suggested person;"
+        f" {bulk} dismissed in bulk (devices, no name), {one} with one compatible candidate to accept"
+        f" in bulk, {len(items) - bulk - one} to decide one by one"
+    )
+
+
 def run(batch: Batch, seed: int, *, examples: int, queue: int = 0) -> Figures:
     """Match one batch with the module's thresholds and print its figures."""
     started = time.perf_counter()
@@ -188,6 +205,7 @@ def run(batch: Batch, seed: int, *, examples: int, queue: int = 0) -> Figures:
     reasons = Counter(r.reason for r in results)
     print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     print("  by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    _moderator(batch.cases, results)
     if examples:
         _examples(batch.cases, results, batch.names, examples)
     if queue:
