@@ -662,12 +662,19 @@ def _distinguishable(p: Person, shown: Display, typed: Sequence[str], rivals: Se
     return True
 
 
-def _closest(meant: str, typed: str, vocabulary: Sequence[str]) -> bool:
-    """Whether the word meant is nearer the typed word than any other roster word is."""
+def _closest(
+    p: Person, meant: str, typed: str, roster_words: dict[str, list[Person]], vocabulary: Sequence[str]
+) -> bool:
+    """Whether the word meant is nearer the typed word than the words of anyone else whose name holds the
+    other words typed (any roster word, for a one-word name)."""
     own = Levenshtein.distance(sound(typed), sound(meant))
-    near = process.extract(
-        sound(typed), vocabulary, scorer=Levenshtein.distance, score_cutoff=own, limit=None
-    )
+    others = {sound(w) for w in p.personal if w != meant}
+    if others:
+        holders = [o for o in roster_words[next(iter(others))] if o is not p and others <= set(o.identity)]
+        words = sorted({w for o in holders for w in o.identity} - others)
+    else:
+        words = list(vocabulary)
+    near = process.extract(sound(typed), words, scorer=Levenshtein.distance, score_cutoff=own, limit=None)
     return all(word == sound(meant) for word, _, _ in near)
 
 
@@ -697,7 +704,7 @@ def make_cases(
         matchable = shown.identifies and _distinguishable(p, shown, typed, _rivals(typed, roster_words))
         if kind == "drop_middle":
             matchable = False  # `Sugeng Hartono` may be `Sugeng Agus Hartono`, or another whole name
-        if shown.slip and not _closest(*shown.slip, vocabulary):
+        if shown.slip and not _closest(p, *shown.slip, roster_words, vocabulary):
             matchable = False  # the slip is as near another roster name: `Sardono` for `Sardjono`, `Sarwono`
         if kind == "nip_name":
             matchable = True

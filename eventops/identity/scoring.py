@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from eventops.identity import lexicon as lex
+from eventops.identity.names import canonical_word
 
 # Two words below this similarity (0-1) are different words, not a typo of each other.
 TOKEN_FLOOR = 0.75
@@ -58,7 +59,8 @@ _T = TypeVar("_T")
 
 
 def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
-    """Similarity 0-1 of two canonical words; 0 when they are different words.
+    """Similarity 0-1 of a display word `a` and a roster word `b`, both canonical; 0 when they are different
+    words.
 
     `known` holds the words of the roster's names: two different words that are both somebody's name
     (`Agus`/`Bagus`, `Suartini`/`Sudiartini`, `Damayanti`/`Darmayanti`) are two names, not a typo.
@@ -80,7 +82,20 @@ def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
             similarity = min(similarity, OTHER_LETTER_SIMILARITY)
     elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and OSA.distance(a, b, score_cutoff=1) <= 1:
         similarity = max(similarity, TYPO_SIMILARITY)  # a letter dropped or added
+    elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and _respelled_slip(a, b):
+        similarity = max(similarity, TYPO_SIMILARITY)
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def _respelled_slip(a: str, b: str) -> bool:
+    """One slip in display word `a` that canonical spelling turned into two edits from roster word `b`: a
+    letter dropped beside its twin (`Wiraan` for `Wirawan`, `Rusmii` for `Rusmini`, read one letter
+    shorter), or two letters swapped beside a `y` (`Harynato` for `Haryanto`, read `harianto`)."""
+    if abs(len(a) - len(b)) > 2 or OSA.distance(a, b, score_cutoff=2) != 2:
+        return False
+    if len(a) < len(b) and any(canonical_word(b[:i] + b[i + 1 :]) == a for i in range(1, len(b))):
+        return True
+    return any(canonical_word(a[:i] + a[i + 1] + a[i] + a[i + 2 :]) == b for i in range(len(a) - 1))
 
 
 def is_slip(a: str, b: str) -> bool:

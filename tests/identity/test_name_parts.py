@@ -317,6 +317,8 @@ def test_a_batak_womans_boru_is_written_or_left_out() -> None:
         ("I Gede Mertkasa", 3),  # `k` for its neighbour `i`
         ("Ari fHartono", 4),  # the space slipped by one letter
         ("I Wayan Adn yana Suardana", 5),  # a space inside a word
+        ("I Made Raka Wiraan", 7),  # a letter dropped beside its twin: read `wiran`, two edits away
+        ("Sapto Andi Harynato", 8),  # two letters swapped beside a `y`: read `harynato`, not `harianto`
     ],
 )
 def test_a_slip_of_the_thumb_costs_little(display: str, expected: int) -> None:
@@ -327,15 +329,26 @@ def test_a_slip_of_the_thumb_costs_little(display: str, expected: int) -> None:
         person(4, "Arif Hartono"),
         person(5, "I Wayan Adnyana Suardana"),
         person(6, "I Gede Swastika Suardana, S.H."),
+        person(7, "I Made Raka Wirawan"),
+        person(8, "Sapto Andi Haryanto"),
         *(person(10 + i, name) for i, name in enumerate(["Budi Santoso", "Siti Aminah", "Joko Widodo"])),
     ]
     assert match(display, roster).participant_id == expected
 
 
-@pytest.mark.parametrize("display", ["Ni Made Ayu Suarmini", "I Wayan Eka Suarjana", "Ayu Suarmini"])
+@pytest.mark.parametrize(
+    "display", ["Ni Made Ayu Suarmini", "I Wayan Eka Suarjana", "Ayu Suarmini", "I Made Sudarmaja", "Yan"]
+)
 def test_a_letter_far_from_the_one_on_the_roster_is_another_name(display: str) -> None:
-    # `m` is nowhere near `t` on a keyboard, nor `j` near `d`: `Suarmini` is a name of its own, not a slip.
-    roster = [person(1, "Ni Made Ayu Suartini"), person(2, "I Wayan Eka Suardana"), person(3, "Budi Santoso")]
+    # `m` is nowhere near `t` on a keyboard, nor `j` near `d`: `Suarmini` is a name of its own, not a slip;
+    # nor is a longer name (`Sudarmaja`), nor a calling name (`Yan`, for any Wayan) beside `Jaman`.
+    roster = [
+        person(1, "Ni Made Ayu Suartini"),
+        person(2, "I Wayan Eka Suardana"),
+        person(3, "Budi Santoso"),
+        person(4, "I Made Sudarma"),
+        person(5, "I Wayan Jaman"),
+    ]
     assert match(display, roster).participant_id is None
 
 
