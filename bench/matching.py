@@ -1,7 +1,10 @@
 """Matching quality and speed on a realistic batch: `python -m bench.matching [--size N] [--seed S]`.
 
 Precision is over every automatic match (any method); recall is over the connections a careful human
-could match from what the connection carries (the generator's truth, never shown to the matcher).
+could match from what the connection carries (the generator's truth, never shown to the matcher). The review
+share is the part of those decidable connections left to a moderator one by one; the queue share beside it
+counts every connection of a roster person that reaches the queue, undecidable ones (`Pak Budi`, `Dek Yoga`)
+included. Devices and names without a personal word are dismissed in bulk and counted in neither.
 `--sweep` prints the same figures for a grid of thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
 """
 
@@ -12,14 +15,26 @@ import random
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bench.namegen import MIXES, Case, make_cases, make_near_outsiders, make_outsiders, make_roster
+from bench.namegen import (
+    MIXES,
+    Case,
+    case_class,
+    make_cases,
+    make_outsiders,
+    make_roster,
+    namesake_share,
+)
 from eventops.identity import matching
-from eventops.identity.matching import MatchResult, RosterIndex
+from eventops.identity.matching import MatchReason, MatchResult, RosterIndex
 
 TARGET_PRECISION = 0.995
-TARGET_RECALL = 0.95
+TARGET_RECALL = 0.97
+TARGET_CLASS = 0.90
+TARGET_REVIEW = 0.03
+# Reasons a moderator dismisses in bulk (a device, an office, no name at all): not items to decide one by one.
+BULK_REASONS = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME})
 SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
 SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
 
@@ -33,6 +48,9 @@ class Figures:
     auto: int
     wrong: int
     matchable: int
+    review: float = 0.0  # share of the decidable connections of roster people left to a moderator
+    queue: float = 0.0  # share of all connections of roster people a moderator sees one by one
+    weak: tuple[str, ...] = ()  # classes below the class target
 
     @classmethod
     def of(cls, cases: Sequence[Case], results: Sequence[MatchResult]) -> Figures:
@@ -42,23 +60,46 @@ class Figures:
         wrong = sum(1 for c, r in auto if r.participant_id != c.truth)
         matchable = [(c, r) for c, r in pairs if c.human_matchable]
         found = sum(1 for c, r in matchable if r.participant_id == c.truth)
+        attendees = [(c, r) for c, r in pairs if c.truth is not None]
+        queued = [c for c, r in attendees if r.participant_id is None and r.reason not in BULK_REASONS]
+        decidable = sum(1 for c, _ in attendees if c.human_matchable)
         return cls(
             precision=1.0 - wrong / len(auto) if auto else 1.0,
             recall=found / len(matchable) if matchable else 1.0,
             auto=len(auto),
             wrong=wrong,
             matchable=len(matchable),
+            review=sum(1 for c in queued if c.human_matchable) / decidable if decidable else 0.0,
+            queue=len(queued) / len(attendees) if attendees else 0.0,
         )
 
 
-def _per_kind(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
-    print(f"  {'kind':32} {'rows':>6} {'human':>6} {'found':>6} {'wrong':>6}")
-    for kind in sorted({c.kind for c in cases}):
-        rows = [(c, r) for c, r in zip(cases, results, strict=True) if c.kind == kind]
-        human = sum(1 for c, _ in rows if c.human_matchable)
-        found = sum(1 for c, r in rows if c.human_matchable and r.participant_id == c.truth)
-        wrong = sum(1 for c, r in rows if r.participant_id is not None and r.participant_id != c.truth)
-        print(f"  {kind:32} {len(rows):6} {human:6} {found:6} {wrong:6}")
+def per_class(cases: Sequence[Case], results: Sequence[MatchResult]) -> dict[str, Figures]:
+    """Figures for each benchmark class (namesakes by part, one-word names, typos, phone, unit …)."""
+    by_class: dict[str, list[tuple[Case, MatchResult]]] = {}
+    for c, r in zip(cases, results, strict=True):
+        by_class.setdefault(case_class(c), []).append((c, r))
+    return {
+        name: Figures.of([c for c, _ in rows], [r for _, r in rows])
+        for name, rows in sorted(by_class.items())
+    }
+
+
+def _print_classes(classes: dict[str, Figures], sizes: Counter[str]) -> None:
+    print(f"  {'class':26} {'rows':>6} {'auto':>6} {'wrong':>6} {'human':>6} {'precision':>10} {'recall':>8}")
+    for name, f in classes.items():
+        recall = f"{f.recall:8.1%}" if f.matchable else f"{'-':>8}"
+        print(
+            f"  {name:26} {sizes[name]:6} {f.auto:6} {f.wrong:6} {f.matchable:6} {f.precision:10.1%} {recall}"
+        )
+
+
+def _class_ok(f: Figures, rows: int) -> bool:
+    # In a class nobody can decide (outsiders, devices, first names) every automatic match is wrong, so
+    # precision there is the share of its rows left unmatched.
+    if not f.matchable:
+        return f.wrong <= (1.0 - TARGET_CLASS) * rows
+    return f.precision >= TARGET_CLASS and f.recall >= TARGET_CLASS
 
 
 def _examples(
@@ -82,18 +123,57 @@ class Batch:
     index_input: list[matching.RosterEntry]
     names: dict[int, str]
     cases: list[Case]
+    namesakes: float  # share of the roster sharing its personal words with someone else
+    full_namesakes: float  # ... and its honorifics too (`I Made Sudarma` twice)
 
 
 def generate(size: int, seed: int, mix: str) -> Batch:
     """A roster of `size` and its connections, reproducible from the seed."""
     rng = random.Random(seed)
     roster = make_roster(rng, size, mix)
-    outsiders = make_outsiders(rng, size // 20, roster, mix) + make_near_outsiders(rng, size // 200, roster)
+    outsiders = make_outsiders(rng, size // 20, roster, mix)
     cases = make_cases(rng, roster, outsiders, f"K{rng.randint(1, 8)}")
-    return Batch([p.entry() for p in roster], {p.participant_id: p.roster_name() for p in roster}, cases)
+    personal, whole = namesake_share(roster)
+    names = {p.participant_id: p.roster_name() for p in roster}
+    return Batch([p.entry() for p in roster], names, cases, personal, whole)
 
 
-def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
+def _queue_sample(
+    cases: Sequence[Case], results: Sequence[MatchResult], names: dict[int, str], limit: int
+) -> None:
+    """What a moderator would see: queued connections of roster people by reason, decidable ones marked."""
+    by_reason: dict[str, list[tuple[Case, MatchResult]]] = {}
+    for c, r in zip(cases, results, strict=True):
+        if c.truth is not None and r.participant_id is None and r.reason not in BULK_REASONS:
+            by_reason.setdefault(r.reason, []).append((c, r))
+    for reason, rows in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
+        decidable = sum(1 for c, _ in rows if c.human_matchable)
+        print(f"  queue: {reason} {len(rows)} ({decidable} decidable)")
+        for c, r in sorted(rows, key=lambda cr: not cr[0].human_matchable)[:limit]:
+            shown = "; ".join(f"{s.name} {s.score:.0f}" for s in r.suggestions)
+            mark = "D" if c.human_matchable else " "
+            print(f"    {mark} {c.connection.display_name!r:46} {case_class(c):22} truth={names[c.truth]!r}")
+            print(f"      suggested: {shown}")
+
+
+def _moderator(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
+    """What the moderators face: queue items (one per display name), groups by first suggested person,
+    items acceptable in bulk (one compatible candidate) and items dismissed in bulk (devices, no name)."""
+    items: dict[str, MatchResult] = {}
+    for c, r in zip(cases, results, strict=True):
+        if r.participant_id is None:
+            items.setdefault(c.connection.display_name, r)
+    bulk = sum(1 for r in items.values() if r.reason in BULK_REASONS)
+    one = sum(1 for r in items.values() if any(s.only for s in r.suggestions))
+    groups = {r.suggestions[0].participant_id if r.suggestions else r.reason for r in items.values()}
+    print(
+        f"  moderators: {len(items)} queue items in {len(groups)} groups by suggested person;"
+        f" {bulk} dismissed in bulk (devices, no name), {one} with one compatible candidate to accept"
+        f" in bulk, {len(items) - bulk - one} to decide one by one"
+    )
+
+
+def run(batch: Batch, seed: int, *, examples: int, queue: int = 0) -> Figures:
     """Match one batch with the module's thresholds and print its figures."""
     started = time.perf_counter()
     index = RosterIndex(batch.index_input)
@@ -105,26 +185,42 @@ def run(batch: Batch, seed: int, *, verbose: bool, examples: int) -> Figures:
         f"seed {seed}: roster {len(batch.index_input)}, connections {len(batch.cases)},"
         f" auto-matched {figures.auto}, wrong {figures.wrong}, human-matchable {figures.matchable}"
     )
-    print(f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}")
+    print(
+        f"  namesakes: {batch.namesakes:.1%} of the roster share their personal words with someone else,"
+        f" {batch.full_namesakes:.1%} their honorifics too"
+    )
+    print(
+        f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}"
+        f"  review share {figures.review:.2%} of the decidable connections"
+        f" (queue: {figures.queue:.2%} of all roster people's connections)"
+    )
+    classes = per_class(batch.cases, results)
+    sizes = Counter(case_class(c) for c in batch.cases)
+    _print_classes(classes, sizes)
+    weak = [name for name, f in classes.items() if not _class_ok(f, sizes[name])]
+    print(f"  classes below {TARGET_CLASS:.0%}: {', '.join(weak) or 'none'}")
+    figures = replace(figures, weak=tuple(weak))
     print(f"  time: index {built - started:.2f} s + match {done - built:.2f} s = {done - started:.2f} s")
     methods = Counter(r.method or "-" for r in results)
     reasons = Counter(r.reason for r in results)
     print("  by method: " + ", ".join(f"{k} {v}" for k, v in sorted(methods.items())))
     print("  by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
-    if verbose:
-        _per_kind(batch.cases, results)
+    _moderator(batch.cases, results)
     if examples:
         _examples(batch.cases, results, batch.names, examples)
+    if queue:
+        _queue_sample(batch.cases, results, batch.names, queue)
     return figures
 
 
 def time_preparation(size: int, seed: int, mix: str) -> float:
     """Seconds to prepare a `RosterIndex` of a generated roster of `size` (no connections matched)."""
     entries = [p.entry() for p in make_roster(random.Random(seed), size, mix)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     index = RosterIndex(entries)
     elapsed = time.perf_counter() - started
-    print(f"index preparation: roster {len(index)}, {elapsed:.2f} s")
+    # On a shared machine the wall time moves with the load; the CPU time is this process's own work.
+    print(f"index preparation: roster {len(index)}, {elapsed:.2f} s (CPU {time.process_time() - cpu:.2f} s)")
     return elapsed
 
 
@@ -156,8 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--mix", choices=sorted(MIXES), default="bali", help="which names dominate the roster"
     )
-    parser.add_argument("--verbose", action="store_true", help="figures per kind of display name")
     parser.add_argument("--examples", type=int, default=0, help="print this many errors of each sort")
+    parser.add_argument("--queue", type=int, default=0, help="print this many queue items of each reason")
     parser.add_argument("--sweep", action="store_true", help="also try a grid of thresholds")
     parser.add_argument(
         "--roster-size", type=int, default=0, help="also time preparing the index of a roster this large"
@@ -168,17 +264,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         time_preparation(args.roster_size, args.seed, args.mix)
     seeds = range(args.seed, args.seed + args.runs)
     batches = [generate(args.size, seed, args.mix) for seed in seeds]
-    runs = [
-        run(b, s, verbose=args.verbose, examples=args.examples) for b, s in zip(batches, seeds, strict=True)
-    ]
+    runs = [run(b, s, examples=args.examples, queue=args.queue) for b, s in zip(batches, seeds, strict=True)]
     if args.sweep:
         sweep(batches)
     worst_p = min(r.precision for r in runs)
     worst_r = min(r.recall for r in runs)
-    ok = worst_p >= TARGET_PRECISION and worst_r >= TARGET_RECALL
+    worst_q = max(r.review for r in runs)
+    weak = sorted({name for r in runs for name in r.weak})
+    ok = worst_p >= TARGET_PRECISION and worst_r >= TARGET_RECALL and worst_q <= TARGET_REVIEW and not weak
     print(
         f"worst over {len(runs)} seed(s): precision {worst_p:.3%} (target {TARGET_PRECISION:.1%}),"
-        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}) -> {'OK' if ok else 'BELOW TARGET'}"
+        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}), review share {worst_q:.2%}"
+        f" (target {TARGET_REVIEW:.0%}), classes below {TARGET_CLASS:.0%}: {', '.join(weak) or 'none'}"
+        f" -> {'OK' if ok else 'BELOW TARGET'}"
     )
     return 0 if ok else 1
 

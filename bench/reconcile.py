@@ -4,7 +4,8 @@
 
 Each size gets a database of its own (a temporary SQLite file, and with --pg `eventops_bench_<random>` on that
 server, dropped afterwards), filled with bulk inserts: the roster, 4 Zoom session rows per participant (5 %
-unmatched, 2 % still open, many overlapping), check-ins for ~5 % (and a few at the other batch), three
+unmatched, under names people type for roster names, so finalize's matcher has real work; 2 % still open,
+many overlapping), check-ins for ~5 % (and a few at the other batch), three
 checkpoints with submissions from ~20 %. Seeding and finalizing run in separate processes, so the peak RSS
 printed is that of a process that only finalizes (interpreter and imports included). Targets (DESIGN.md):
 50,000 in <= 20 s and <= 500 MB; XLSX and PDF of 5,000 in <= 3 s each.
@@ -45,7 +46,26 @@ async def _insert(conn: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     await execute_rows(conn, insert(table), rows)
 
 
-def _sessions(rng: random.Random, ids: list[int], count: int) -> list[dict[str, Any]]:
+def _typed(rng: random.Random, name: str, unit: str) -> str:
+    """A display name as people type it for a roster name: titles left out, in one case, with the unit, a
+    letter slipped, or a device's own name (the matcher's real work inside finalize)."""
+    plain = name.split(",")[0].removeprefix("Drs. ").removeprefix("Dra. ").removeprefix("Ir. ")
+    how = rng.random()
+    if how < 0.3:
+        return plain
+    if how < 0.45:
+        return plain.lower()
+    if how < 0.7:
+        return f"K1_{plain}_{unit}"
+    if how < 0.85:
+        i = rng.randrange(1, max(2, len(plain) - 1))
+        return plain[:i] + plain[i + 1 :]
+    return rng.choice(["iPhone", "Galaxy A12", "Zoom user", plain.split()[-1]])
+
+
+def _sessions(
+    rng: random.Random, ids: list[int], count: int, names: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     rows = []
     for n in range(count):
         matched = rng.random() >= 0.05
@@ -57,7 +77,7 @@ def _sessions(rng: random.Random, ids: list[int], count: int) -> list[dict[str, 
                 "connection_key": f"conn-{n}",
                 "joined_at": joined,
                 "left_at": None if rng.random() < 0.02 else left,
-                "display_name": f"Peserta {n % 997}",
+                "display_name": _typed(rng, *names[n % len(names)]) if not matched else f"Peserta {n % 997}",
                 "participant_id": rng.choice(ids) if matched else None,
                 "match_method": "email" if matched else None,
                 "review_state": ReviewState.MATCHED if matched else ReviewState.PENDING,
@@ -100,7 +120,9 @@ async def seed(url: str, size: int) -> None:
         ]
         await _insert(conn, Participant.__table__, people)  # type: ignore[attr-defined]
         ids = list((await conn.execute(select(Participant.__table__.c.id))).scalars())  # type: ignore[attr-defined]
-        await _insert(conn, OnlineSession.__table__, _sessions(rng, ids, 4 * size))  # type: ignore[attr-defined]
+        names = [(p["name"], p["unit"]) for p in people]
+        sessions = _sessions(rng, ids, 4 * size, names)
+        await _insert(conn, OnlineSession.__table__, sessions)  # type: ignore[attr-defined]
         door = rng.sample(ids, size // 20)
         checkins = [
             {

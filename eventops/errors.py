@@ -90,6 +90,7 @@ class ErrorCode(StrEnum):
     REVIEW_ITEM_NOT_FOUND = "review_item_not_found"  # no connection with this id in the batch
     ALREADY_DECIDED = "already_decided"  # the connection was resolved or dismissed already
     WRONG_BATCH = "wrong_batch"  # the participant picked is on another batch's roster
+    NOT_ONE_CANDIDATE = "not_one_candidate"  # accepted in bulk, but not exactly one compatible candidate
 
     # Attendance.
     ALREADY_FINALIZED = "already_finalized"  # finalizing a batch that is finalized

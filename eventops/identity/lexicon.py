@@ -38,12 +38,14 @@ BARE_DEGREES = DEGREES - word_set("ma me ba ca ak sm ss mars")
 # Forms of Muhammad that are not caught by the spelling pattern in `eventops.names`.
 MUHAMMAD_SHORT = word_set("moh moch mokh muh much mukh mhd mhmd mohd muhd mochd")
 
-# Words of address and other filler that carry no identity.
+# Words of address and other filler that carry no identity (`br.`/`boru`: a Batak woman's "daughter of" before
+# her clan, written or left out).
 FILLER = word_set(
     """
     pak bapak bpk bp bu ibu mas mbak mba kak bli mbok sdr sdri saudara saudari om tante ny nyonya tn tuan nn
+    br boru
     kelompok klp kel angkatan gelombang batch grup group peserta nip no nomor hp wa telp tlp
-    dan and the of dari di ke untuk
+    dan the of dari di ke untuk
     """
 )
 
@@ -152,7 +154,7 @@ _AGENCY_GROUPS = {
     "dinkes": "dinkes diskes kesehatan",
     "kominfo": "diskominfo kominfo diskominfos komunikasi informatika",
     "bkpsdm": "bkpsdm bkpsdmd bkd bkpp kepegawaian",
-    "bappeda": "bappeda bapelitbang perencanaan",
+    "bappeda": "bappeda bapelitbang perencanaan pembangunan",
     "setda": "setda sekda sekretariat",
     "setwan": "setwan dprd",
     "disdik": "disdik dikbud disdikpora diknas pendidikan",
@@ -197,6 +199,8 @@ _AGENCY_GROUPS = {
     "kutai": "kutai",
     "berau": "berau",
     "jateng": "jateng",
+    "jatim": "jatim",
+    "jabar": "jabar",
     "semarang": "semarang",
     "surakarta": "surakarta",
     "magelang": "magelang",
@@ -205,6 +209,22 @@ _AGENCY_GROUPS = {
     "pekalongan": "pekalongan",
 }
 AGENCY_CODES = {word: code for code, words in _AGENCY_GROUPS.items() for word in words.split()}
+# Codes that name a government (a province, a regency, a city) rather than an office: after the name of
+# a place (`Kec Sukasada Bll`) such a code closes it.
+REGION_CODES = word_set(
+    """
+    prov kab kota bali denpasar badung buleleng gianyar bangli jembrana klungkung karangasem tabanan
+    kaltim samarinda balikpapan bontang kukar kutai berau jateng jatim jabar semarang surakarta magelang
+    banyumas cilacap pekalongan
+    """
+)
+# Provinces written in full on rosters and shortened by people (`Pemerintah Provinsi Jawa Tengah`, `Jateng`).
+AGENCY_PHRASES = {
+    "jawa tengah": "jateng",
+    "jawa timur": "jatim",
+    "jawa barat": "jabar",
+    "kalimantan timur": "kaltim",
+}
 # Agency words that say where the person works but not which office: they are not compared.
 AGENCY_GENERIC = word_set(
     """

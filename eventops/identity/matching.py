@@ -14,8 +14,11 @@ from eventops.identity.scoring import (
     HonorificProfile,
     agency_matches,
     honorific_profile,
+    honorifics_agreement,
     honorifics_conflict,
     name_score,
+    titles_agree,
+    whole_name,
 )
 from eventops.identity.word_blocks import WordBlocks
 
@@ -23,8 +26,14 @@ from eventops.identity.word_blocks import WordBlocks
 ACCEPT_SCORE = 90.0
 MARGIN = 5.0
 SUGGESTIONS = 3
+# A name held by more roster entries than this (a roster of `Peserta`, or thousands of `Sri Rahayu`) is
+# never matched automatically: proving one of them ahead of all the others would cost too much, and a
+# moderator decides it anyway.
+RIVALS_LIMIT = 200
+# Below this nobody is a close name: the reason says so, and the suggestions are only a hint.
+CLOSE_SCORE = 70.0
 
-Method = Literal["registrant", "email", "nip", "alias", "fuzzy"]
+Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
 
 
 @unique
@@ -37,6 +46,7 @@ class MatchReason(StrEnum):
     HOMONYM = "homonym"  # several participants have this very name
     HONORIFIC_CONFLICT = "honorific_conflict"  # titles or birth-order names contradict the best candidate's
     AGENCY_MISMATCH = "agency_mismatch"  # an inexact name from someone naming another workplace
+    CLOSE_NAME = "close_name"  # a close name, but not close enough to decide alone
     LOW_SCORE = "low_score"  # no candidate scores high enough
     DEVICE_NAME = "device_name"  # the display name is a device (`iPhone`, `Galaxy A12`)
     NO_NAME = "no_name"  # no personal name to match: initials only, or only titles, birth order, workplace
@@ -56,6 +66,7 @@ class RosterEntry:
     agency: str
     unit: str
     registrant_id: str | None = None
+    phone: str | None = None  # as the roster stores it, `+62…`
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +85,7 @@ class Suggestion:
     participant_id: int
     name: str
     score: float
+    only: bool = False  # the one candidate nothing rules out: a moderator may accept it with others at once
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +132,20 @@ class _Scored:
     agency_match: bool  # the display names a workplace and all of it fits this entry
     unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
     entry: _Entry
+    conflict: bool  # a sex marker, birth order or caste title says this is someone else
+    # Workplace, titles, the whole personal name (not a part of a longer one), honorific agreement: what
+    # separates namesakes.
+    evidence: tuple[int, int, int, int]
 
 
 def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    seen: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, int] = {}
+    shared: set[str] = set()
     for key, participant_id in pairs:
-        if key:
-            seen[key].add(participant_id)
+        if key and first.setdefault(key, participant_id) != participant_id:
+            shared.add(key)
     # A shared office email or a duplicated id identifies nobody.
-    return {key: ids.pop() for key, ids in seen.items() if len(ids) == 1}
+    return {key: pid for key, pid in first.items() if key not in shared}
 
 
 def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
@@ -174,6 +191,7 @@ class RosterIndex:
         self._by_registrant = _unique((e.registrant_id or "", e.participant_id) for e in entries)
         self._by_email = _unique((_email_key(e.email), e.participant_id) for e in entries)
         self._by_nip = _unique((e.nip or "", e.participant_id) for e in entries)
+        self._by_phone = _unique((e.phone or "", e.participant_id) for e in entries)
         self._by_id = {prepared.entry.participant_id: prepared for prepared in self._entries}
         self._by_key: dict[str, list[_Entry]] = defaultdict(list)
         for prepared in self._entries:
@@ -181,6 +199,7 @@ class RosterIndex:
                 self._by_key[prepared.name.key].append(prepared)
         self._words = WordBlocks({pid: p.name.tokens for pid, p in self._by_id.items() if p.name.tokens})
         self._name_cache: dict[str, NormalisedName] = {}
+        self._profiles = profiles
 
     def __len__(self) -> int:
         """The number of roster entries."""
@@ -202,6 +221,9 @@ class RosterIndex:
         aliased = aliases.get(key) if key else None
         if aliased is not None and aliased in self._by_id:
             return _matched(aliased, "alias")
+        by_phone = {self._by_phone[p] for p in name.phones if p in self._by_phone}
+        if len(by_phone) == 1:
+            return _matched(by_phone.pop(), "phone")
         return self._fuzzy(name)
 
     def match_many(
@@ -220,39 +242,75 @@ class RosterIndex:
             cached = self._name_cache[display_name] = normalise_name(display_name)
         return cached
 
-    def _candidates(self, tokens: Sequence[str]) -> list[_Entry]:
+    def _candidates(self, tokens: Sequence[str]) -> tuple[list[_Entry], set[str]]:
+        """The entries worth scoring, and the names too crowded to weigh: of a crowd of namesakes only a few
+        are scored, to be shown."""
         chosen: dict[int, _Entry] = {}
+        crowded: set[str] = set()
         for pid in self._words.candidates(tokens):
-            for namesake in self._by_key[self._by_id[pid].name.key]:  # namesakes are always weighed together
+            key = self._by_id[pid].name.key
+            namesakes = self._by_key[key]  # namesakes are always weighed together
+            if len(namesakes) > RIVALS_LIMIT:
+                crowded.add(key)
+                namesakes = namesakes[:SUGGESTIONS]
+            for namesake in namesakes:
                 chosen[namesake.entry.participant_id] = namesake
-        return list(chosen.values())
+        return list(chosen.values()), crowded
 
-    def _score(self, name: NormalisedName, prepared: _Entry) -> _Scored:
+    def _score(self, name: NormalisedName, prepared: _Entry, scores: dict[tuple[str, ...], float]) -> _Scored:
+        """Score one entry; `scores` keeps this display's name scores by roster tokens (namesakes share)."""
         own = set(prepared.name.tokens)
         # Display words found in this entry's agency or unit (`Kuta` for `Kecamatan Kuta`) are workplace
         # words for this candidate, not part of the name.
         absorbed = [t for t in name.tokens if t in prepared.agency and t not in own]
         tokens = [t for t in name.tokens if t not in absorbed] or list(name.tokens)
-        score = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
+        key = (*prepared.name.tokens, "/", *tokens)
+        score = scores.get(key)
+        if score is None:
+            score = scores[key] = name_score(tokens, prepared.name.tokens, self._words.weight, self._words)
         fits = agency_matches(name.agency_words, absorbed, prepared.agency)
         named = fits and prepared.unit <= {*name.agency_words, *absorbed}
-        return _Scored(score, fits, named, prepared)
+        profile = self._profile(name)
+        evidence = (
+            fits + named,
+            int(titles_agree(name.titles, prepared.name.titles)),
+            int(whole_name(tokens, prepared.name.tokens, score)),
+            honorifics_agreement(profile, prepared.profile),
+        )
+        conflict = honorifics_conflict(profile, prepared.profile)
+        return _Scored(score, fits, named, prepared, conflict, evidence)
 
-    def _rivals(self, name: NormalisedName, best: _Scored, scored: Sequence[_Scored]) -> list[_Scored]:
-        """Everyone the best candidate must clearly beat: near scores, namesakes, and every roster name
-        holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
-        `Siti Aminah` how `Siti Nur Aminah` does)."""
+    def _profile(self, name: NormalisedName) -> HonorificProfile:
+        found = self._profiles.get(name.honorific_tokens)
+        if found is None:
+            found = self._profiles[name.honorific_tokens] = honorific_profile(name.honorific_tokens)
+        return found
+
+    def _rivals(
+        self,
+        name: NormalisedName,
+        best: _Scored,
+        scored: Sequence[_Scored],
+        scores: dict[tuple[str, ...], float],
+    ) -> tuple[list[_Scored], bool]:
+        """Every compatible candidate the best must clearly beat: near scores, namesakes, and every roster
+        name holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
+        `Siti Aminah` how `Siti Nur Aminah` does); and whether they were too many to weigh."""
         rivals = {
             s.entry.entry.participant_id: s
             for s in scored
-            if s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key
+            if not s.conflict
+            and (s.score >= best.score - self.margin or s.entry.name.key == best.entry.name.key)
         }
-        words = set(name.tokens)
-        holders = min((self._words.holders(t) for t in words), key=len)
+        holders = self._words.holders_of_all(name.tokens)
+        if len(holders) > RIVALS_LIMIT:
+            return sorted(rivals.values(), key=_rank), True
         for pid in holders:
-            if pid not in rivals and words <= set(self._by_id[pid].name.tokens):
-                rivals[pid] = self._score(name, self._by_id[pid])
-        return sorted(rivals.values(), key=_rank)
+            if pid not in rivals:
+                rival = self._score(name, self._by_id[pid], scores)
+                if not rival.conflict:
+                    rivals[pid] = rival
+        return sorted(rivals.values(), key=_rank), False
 
     def _fuzzy(self, name: NormalisedName) -> MatchResult:
         if not name.tokens:
@@ -261,44 +319,85 @@ class RosterIndex:
             )
         if all(len(token) == 1 for token in name.tokens):
             return MatchResult(None, None, 0.0, (), MatchReason.NO_NAME)
-        split = self._words.split_compounds(name.tokens)
+        split = self._words.split_compounds(self._words.recut(name.tokens))
         if split != name.tokens:
             name = replace(name, tokens=split)
-        scored = sorted(
-            (self._score(name, prepared) for prepared in self._candidates(name.tokens)), key=_rank
-        )
-        if not scored or scored[0].score <= 0.0:
-            return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
-        best = scored[0]
-        suggestions = tuple(
-            Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1))
-            for s in scored[:SUGGESTIONS]
-            if s.score > 0.0
-        )
-
-        def unmatched(reason: MatchReason) -> MatchResult:
-            return MatchResult(None, None, best.score, suggestions, reason)
-
-        if best.score < self.accept_score:
-            return unmatched(MatchReason.LOW_SCORE)
-        rivals = self._rivals(name, best, scored)
-        chosen = best
-        if len(rivals) > 1:
-            # Agency or unit words may separate the rivals, but only a candidate good enough on its own.
-            by_agency = [s for s in rivals if s.agency_match]
-            if len(by_agency) > 1:
-                by_agency = [s for s in by_agency if s.unit_named]
-            if len(by_agency) != 1 or by_agency[0].score < self.accept_score:
-                namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-                return unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS)
-            chosen = by_agency[0]
-        if honorifics_conflict(honorific_profile(name.honorific_tokens), chosen.entry.profile):
-            return unmatched(MatchReason.HONORIFIC_CONFLICT)
+        scores: dict[tuple[str, ...], float] = {}
+        candidates, crowded = self._candidates(name.tokens)
+        scored = sorted((self._score(name, prepared, scores) for prepared in candidates), key=_rank)
+        scored = [s for s in scored if s.score > 0.0]
+        compatible = [s for s in scored if not s.conflict]
+        good = [s for s in compatible if self._good(s)]
+        # A crowd of namesakes was only sampled: unseen members may be compatible whatever the sample says.
+        crowd = [s for s in scored if s.entry.name.key in crowded]
+        crowd_score = max((s.score for s in crowd), default=0.0)
+        only = compatible[0] if len(compatible) == 1 and not crowd else None
+        if not good:
+            # Nobody this could be: say why, with the names the reason speaks of first.
+            if crowd_score >= self.accept_score:
+                return _unmatched(MatchReason.HOMONYM, crowd + [s for s in scored if s not in crowd])
+            if scored and scored[0].conflict and scored[0].score >= self.accept_score:
+                return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored, only)
+            shown = compatible or scored
+            if not shown:
+                return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
+            reason = MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE
+            return _unmatched(reason, shown, only)
+        best = good[0]
+        rivals, too_many = self._rivals(name, best, compatible, scores)
+        # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
+        # compatible candidate ahead of all the others; a leader must still be good enough on its own.
+        leader = _leader(rivals)
+        too_many = too_many or crowd_score >= best.score - self.margin
+        if too_many or (len(rivals) > 1 and (leader is None or not self._good(leader))):
+            # The namesakes the reason speaks of first: those no other rival beats.
+            shown = _unbeaten_first(rivals) + [s for s in compatible if s not in rivals]
+            namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
+            return _unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
+        chosen = leader if leader is not None and len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
-            return unmatched(MatchReason.AGENCY_MISMATCH)
+            return _unmatched(
+                MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)], only
+            )
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+
+    def _good(self, scored: _Scored) -> bool:
+        """Good enough on its own to be matched without a moderator."""
+        return scored.score >= self.accept_score
+
+
+def _leader(rivals: Sequence[_Scored]) -> _Scored | None:
+    """The rival that beats every other (at least as good on each piece of evidence, better on one): the
+    only one holding the best value of every piece at once."""
+    if not rivals:
+        return None
+    top = tuple(max(values) for values in zip(*(r.evidence for r in rivals), strict=True))
+    at_top = [r for r in rivals if r.evidence == top]
+    return at_top[0] if len(at_top) == 1 else None
+
+
+def _unbeaten_first(rivals: Sequence[_Scored]) -> list[_Scored]:
+    """The rivals, those no other beats first (compared by their few distinct pieces of evidence)."""
+    vectors = {r.evidence for r in rivals}
+    beaten = {
+        v for v in vectors if any(o != v and all(a >= b for a, b in zip(o, v, strict=True)) for o in vectors)
+    }
+    return sorted(rivals, key=lambda r: r.evidence in beaten)
+
+
+def _unmatched(reason: MatchReason, shown: Sequence[_Scored], only: _Scored | None = None) -> MatchResult:
+    """An unmatched result with the first suggestions; `only`, the one compatible candidate, always among
+    them."""
+    picked = list(shown[:SUGGESTIONS])
+    if only is not None and only not in picked:
+        picked[-1:] = [only]
+    suggestions = tuple(
+        Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1), s is only)
+        for s in picked
+    )
+    return MatchResult(None, None, shown[0].score, suggestions, reason)
 
 
 def _rank(scored: _Scored) -> tuple[float, bool, int]:

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from eventops.identity import lexicon as lex
 from eventops.roster.nip import parse_nip
+from eventops.roster.validation import normalise_phone
 
 _DOUBLE = re.compile(r"([a-z])\1+")
 _MUHAMMAD = re.compile(r"m[uo](?:kh|ch|h|k)?a?m[ae]d")
@@ -32,6 +33,7 @@ _Y_AS_I = (
     (re.compile(r"(?<=i)y(?=[aeiou])"), ""),
     (re.compile(r"(?<=[bcdfghjklmpqrtvwxz])y$"), "i"),
 )
+_DIGIT = re.compile(r"\d")
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-\u2010-\u2015]?\d)*")
 _DIGIT_SEPARATOR = re.compile(r"[ .\-\u2010-\u2015]")
 _POSSESSIVE = re.compile(r"[’'`´]s\b", re.IGNORECASE)
@@ -40,6 +42,11 @@ _SEGMENT_BREAK = re.compile(r"[_|/\\()\[\]{}<>;:,#*+=~!?\"“”]+|\s[-–—]+\
 _HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 # `AcepJamaludin`, `RiniUtami`: words typed without a space, seen by their capitals (not `iPhone`, `iPad`).
 _CAMEL = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+# `Eg aWidhiasih`, `Dw iWisnu`: a space typed one letter early, seen by the capital after it where a word
+# can begin (a vowel, or `Pr`, `Tr`, `Dw`, `Ny`, `Sy` …): not `uPtri` (letters swapped), nor `iPhone`.
+_SHIFTED_SPACE = re.compile(
+    r"(?<=[A-Za-z]) (?!i(?:Phone|Pad|Pod|Mac))([a-z])(?=[A-Z](?:[aeiou]|[rlwyhg][a-z]))"
+)
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
@@ -85,6 +92,25 @@ _GENERIC = _with_canonical(lex.AGENCY_GENERIC)
 _PLACE_PREFIXES = _with_canonical(lex.PLACE_PREFIXES)
 _HONORIFIC_WORDS = frozenset([*lex.SEX_MARKERS, *lex.BIRTH_ORDER, *lex.CASTE_WORDS, *lex.NEUTRAL_HONORIFICS])
 _CASTE_PAIRS = frozenset(lex.CASTE_PAIRS)
+# Every word whose reading may depend on its neighbours: re-reading a name only matters when it has one.
+_CONTEXT_WORDS = _with_canonical(
+    [
+        *_FILLER,
+        *_DEVICE,
+        *_PREFIX_TITLES,
+        *_GENERIC,
+        *_PLACE_PREFIXES,
+        *_AGENCY,
+        *_HONORIFIC_WORDS,
+        *lex.DOTTED_ONLY_TITLES,
+        *lex.DEGREES,
+        *lex.HONORIFIC_ALIASES,
+        *lex.HONORIFIC_INITIALS,
+        *lex.CASTE_HEADS,
+        *lex.MUHAMMAD_SHORT,
+        *(word for pair in lex.CASTE_PAIRS for word in pair),
+    ]
+)
 
 
 def nip_in_text(text: str) -> str | None:
@@ -102,6 +128,21 @@ def nip_in_text(text: str) -> str | None:
     return None
 
 
+def phones_in_text(text: str) -> tuple[str, ...]:
+    """Indonesian mobile numbers written in `text` (`08…`, `+628…`, `628…`, grouped or not), as `+62…`."""
+    found: list[str] = []
+    for run in _DIGIT_RUN.findall(text):
+        # A run may hold a NIP and a number side by side: try it whole, then each space-separated group.
+        for part in (run, *run.split()):
+            digits = _DIGIT_SEPARATOR.sub("", part)
+            if not 10 <= len(digits) <= 14 or not digits.startswith(("08", "628")):
+                continue
+            phone, _ = normalise_phone(digits)
+            if phone is not None and phone not in found:
+                found.append(phone)
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class NormalisedName:
     """What a written name says about its person: personal-name tokens and everything set aside."""
@@ -111,6 +152,8 @@ class NormalisedName:
     agency_words: tuple[str, ...] = ()
     nip: str | None = None
     is_device: bool = False
+    titles: tuple[str, ...] = ()  # academic and religious titles, letters only (`ir`, `spd`, `mkom`)
+    phones: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -118,7 +161,7 @@ class NormalisedName:
         return " ".join(self.tokens)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built hundreds of thousands of times for a roster, never changed
 class _Word:
     raw: str  # lower-case letters as typed
     canon: str
@@ -132,6 +175,7 @@ class _Reading:
     tokens: list[str] = field(default_factory=list)
     honorifics: list[str] = field(default_factory=list)
     agency: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
     device: bool = False
 
 
@@ -144,6 +188,7 @@ def _fold(raw: str) -> str:
     return _APOSTROPHES.sub("", text)
 
 
+@lru_cache(maxsize=1 << 16)
 def _letters(token: str) -> str:
     return _NOT_LETTERS.sub("", token.lower())
 
@@ -209,7 +254,7 @@ def _segment_words(segment: str, index: int) -> Iterator[_Word]:
 
 
 def _words(text: str) -> list[_Word]:
-    text = _CAMEL.sub(" ", _HYPHEN.sub(" ", text))
+    text = _CAMEL.sub(" ", _HYPHEN.sub(" ", _SHIFTED_SPACE.sub(r"\1 ", text)))
     words: list[_Word] = []
     for index, segment in enumerate(_SEGMENT_BREAK.split(text)):
         words.extend(_segment_words(_NOT_TOKEN.sub(" ", segment), index))
@@ -236,12 +281,17 @@ def _is_title(word: _Word, seen_personal: bool) -> bool:
 
 
 def _agency_word(word: _Word) -> str | None:
-    if word.canon in _AGENCY or word.raw in _AGENCY:
-        return _AGENCY.get(word.raw) or _AGENCY[word.canon]
-    if word.canon.startswith("dis") and len(word.canon) >= 6 and word.canon[3] not in _VOWELS:
-        return word.canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
-    if len(word.canon) >= 2 and not _VOWELS & set(word.canon):
-        return word.canon  # `BPKPD`, `DPMD`: no Indonesian name is written without a vowel
+    return _agency_code(word.raw, word.canon)
+
+
+@lru_cache(maxsize=1 << 16)
+def _agency_code(raw: str, canon: str) -> str | None:
+    if canon in _AGENCY or raw in _AGENCY:
+        return _AGENCY.get(raw) or _AGENCY[canon]
+    if canon.startswith("dis") and len(canon) >= 6 and canon[3] not in _VOWELS:
+        return canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
+    if len(canon) >= 2 and not _VOWELS & set(canon):
+        return canon  # `BPKPD`, `DPMD`: no Indonesian name is written without a vowel
     return None
 
 
@@ -256,6 +306,7 @@ def _read(text: str) -> _Reading:
     previous_honorific: str | None = None
     personal_segments: set[int] = set()
     consuming = -1  # the segment whose remaining words name a place (`Kec Kuta Selatan`)
+    place_words = 0  # words of that place read so far
     for position, word in enumerate(words):
         following = words[position + 1].canon if position + 1 < len(words) else None
         was_honorific, previous_honorific = previous_honorific, None
@@ -266,6 +317,7 @@ def _read(text: str) -> _Reading:
             continue
         seen_personal = bool(reading.tokens)
         if _is_title(word, seen_personal):
+            reading.titles.append(word.raw)
             consuming = -1
             continue
         honorific = _honorific(word, was_honorific, following)
@@ -281,11 +333,17 @@ def _read(text: str) -> _Reading:
             if code:
                 reading.agency.append(code)
             if word.canon in _PLACE_PREFIXES:
-                consuming = word.segment
+                consuming, place_words = word.segment, 0
+            elif consuming == word.segment and place_words and code in lex.REGION_CODES:
+                # `Kec Sukasada Bll Yusrizal`: the region after the place closes it; a name may follow.
+                consuming = -1
+            elif consuming == word.segment:
+                place_words += 1
             continue
         later_agency_segment = word.segment in agency_segments and personal_segments - {word.segment}
         if consuming == word.segment or later_agency_segment:
             reading.agency.append(word.canon)
+            place_words += 1
             continue
         # `M. Yusuf`, `M Yusuf`: a leading M is Muhammad; elsewhere (`Budi M`) it is an initial.
         reading.tokens.append("muhammad" if word.canon == "m" and not seen_personal else word.canon)
@@ -295,11 +353,14 @@ def _read(text: str) -> _Reading:
 
 def normalise_name(raw: str) -> NormalisedName:
     """Read a roster or display name into personal tokens, honorifics, agency words, NIP and device flag."""
-    nip = nip_in_text(raw)
+    digits = _DIGIT.search(raw) is not None
+    nip = nip_in_text(raw) if digits else None
     reading = _read(_fold(raw))
     tokens = reading.tokens
     # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
-    for _ in range(len(tokens) + 1):
+    # Only a short word or a word of the lexicon can read differently alone: most names need no second look.
+    settled = all(len(t) > 2 and t not in _CONTEXT_WORDS for t in tokens)
+    for _ in range(0 if settled else len(tokens) + 1):
         again = _read(" ".join(tokens)).tokens
         if again == tokens:
             break
@@ -310,6 +371,8 @@ def normalise_name(raw: str) -> NormalisedName:
         agency_words=tuple(dict.fromkeys(reading.agency)),
         nip=nip,
         is_device=reading.device and not tokens,
+        titles=tuple(dict.fromkeys(reading.titles)),
+        phones=phones_in_text(raw) if digits else (),
     )
 
 
@@ -317,8 +380,11 @@ def agency_words_of(*texts: str) -> frozenset[str]:
     """Every agency code and place word in roster agency/unit texts, for comparison with display names."""
     found: set[str] = set()
     for text in texts:
-        for word in _words(_fold(text)):
+        folded = _fold(text)
+        for word in _words(folded):
             if word.canon in _FILLER or word.canon in _GENERIC:
                 continue
             found.add(_agency_word(word) or word.canon)
+        lowered = " ".join(folded.lower().split())
+        found.update(code for phrase, code in lex.AGENCY_PHRASES.items() if phrase in lowered)
     return frozenset(found)

@@ -102,11 +102,14 @@ async def _fingerprint(session: AsyncSession, batch_id: int) -> Fingerprint:
 async def roster_entries(session: AsyncSession, batch_id: int) -> list[RosterEntry]:
     """The batch's roster as the matcher needs it."""
     c = PARTICIPANTS.c
-    query = select(c.id, c.nip, c.name, c.email, c.agency, c.unit, c.zoom_registrant_id).where(
+    query = select(c.id, c.nip, c.name, c.email, c.agency, c.unit, c.zoom_registrant_id, c.phone).where(
         c.batch_id == batch_id
     )
     rows = (await (await session.connection()).execute(query)).all()
-    return [RosterEntry(r.id, r.nip, r.name, r.email, r.agency, r.unit, r.zoom_registrant_id) for r in rows]
+    return [
+        RosterEntry(r.id, r.nip, r.name, r.email, r.agency, r.unit, r.zoom_registrant_id, r.phone)
+        for r in rows
+    ]
 
 
 async def roster_index(
@@ -131,10 +134,11 @@ async def event_aliases(session: AsyncSession, event_id: int) -> dict[str, int]:
 
 
 def suggestions_json(result: MatchResult) -> str | None:
-    """The suggestions of an unmatched result as stored: `[[participant_id, score], ...]`."""
+    """The suggestions of an unmatched result as stored: `[[participant_id, score], ...]`, the one
+    compatible candidate (if any) marked by a third element `1`."""
     if not result.suggestions:
         return None
-    return json.dumps([[s.participant_id, s.score] for s in result.suggestions])
+    return json.dumps([[s.participant_id, s.score, *([1] if s.only else [])] for s in result.suggestions])
 
 
 def _pending_query(batch_id: int, fresh_only: bool) -> Any:

@@ -51,6 +51,7 @@ class ReviewItem:
     minutes: int  # the union of its connections inside the batch window
     reason: str | None
     suggestions: tuple[Suggested, ...]
+    one_candidate: int | None = None  # the one compatible candidate's id: what accepting in bulk picks
 
 
 @dataclass(frozen=True)
@@ -73,17 +74,33 @@ class Decision:
     alias: str | None
 
 
-def _suggestions(rows: list[Any], parsed: dict[str, list[list[Any]]]) -> list[tuple[int, float]]:
+def _parsed(row: Any, parsed: dict[str, list[list[Any]]]) -> list[list[Any]]:
+    """A row's stored suggestions, `[[participant_id, score(, 1 when the one compatible candidate)], ...]`."""
+    if not row.suggestions:
+        return []
+    if row.suggestions not in parsed:
+        parsed[row.suggestions] = json.loads(row.suggestions)
+    return parsed[row.suggestions]
+
+
+def suggestions_of(rows: list[Any], parsed: dict[str, list[list[Any]]]) -> list[tuple[int, float]]:
     """The group's best suggestions: its connections may differ by email, never by name."""
     best: dict[int, float] = {}
     for row in rows:
-        if not row.suggestions:
-            continue
-        if row.suggestions not in parsed:
-            parsed[row.suggestions] = json.loads(row.suggestions)
-        for pid, score in parsed[row.suggestions]:
+        for pid, score, *_ in _parsed(row, parsed):
             best[int(pid)] = max(float(score), best.get(int(pid), 0.0))
     return sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:SUGGESTIONS]
+
+
+def one_candidate(rows: list[Any], parsed: dict[str, list[list[Any]]]) -> int | None:
+    """The one compatible candidate of a group, when every verdict of its connections names the same."""
+    found = {
+        frozenset(int(s[0]) for s in _parsed(row, parsed) if len(s) > 2 and s[2])
+        for row in rows
+        if row.suggestions
+    }
+    only = found.pop() if len(found) == 1 else frozenset()
+    return next(iter(only)) if len(only) == 1 else None
 
 
 def _minutes(rows: list[Any], window: Interval, now: datetime) -> int:
@@ -98,36 +115,40 @@ async def _people(session: AsyncSession, batch_id: int, ids: set[int]) -> dict[i
     return {p.id: p for p in (await session.exec(query)).all() if p.id is not None}
 
 
-async def review_queue(
-    session: AsyncSession,
-    batch: Batch,
-    *,
-    limit: int = 200,
-    offset: int = 0,
-    cache: RosterIndexCache | None = None,
-    now: datetime | None = None,
-) -> ReviewQueue:
-    """The batch's unmatched connections grouped by display name, after matching the ones never examined."""
+async def pending_groups(
+    session: AsyncSession, batch: Batch, cache: RosterIndexCache | None = None
+) -> dict[str, list[Any]]:
+    """The batch's pending connections by display name, oldest first, after matching those never examined."""
     assert batch.id is not None
     await match_pending(session, batch, fresh_only=True, cache=cache)
     c = SESSIONS.c
     query = sa.select(
         c.id, c.display_name, c.email, c.joined_at, c.left_at, c.match_reason, c.suggestions
     ).where(c.batch_id == batch.id, c.participant_id.is_(None), c.review_state == ReviewState.PENDING)
-    groups: dict[str, list[Any]] = defaultdict(list)  # display name -> its connections, oldest first
+    groups: dict[str, list[Any]] = defaultdict(list)
     for row in (await (await session.connection()).execute(query.order_by(c.id))).all():
         groups[row.display_name].append(row)
-    now = now or utcnow()
+    return groups
+
+
+def group_minutes(groups: dict[str, list[Any]], batch: Batch, now: datetime) -> dict[str, int]:
+    """Each group's minutes online inside the batch window (the union of its connections)."""
     window = Interval(batch.starts_at, batch.ends_at)
-    minutes = {name: _minutes(rows, window, now) for name, rows in groups.items()}
-    ordered = sorted(groups.items(), key=lambda kv: (-minutes[kv[0]], kv[1][0].id))
-    page = ordered[offset : offset + limit]
+    return {name: _minutes(rows, window, now) for name, rows in groups.items()}
+
+
+async def queue_items(
+    session: AsyncSession, batch: Batch, page: list[tuple[str, list[Any]]], minutes: dict[str, int]
+) -> list[ReviewItem]:
+    """The queue items of some display-name groups, their suggested participants loaded."""
+    assert batch.id is not None
     parsed: dict[str, list[list[Any]]] = {}
-    picks = {name: _suggestions(rows, parsed) for name, rows in page}
+    picks = {name: suggestions_of(rows, parsed) for name, rows in page}
     people = await _people(session, batch.id, {pid for pairs in picks.values() for pid, _ in pairs})
     items = []
     for name, rows in page:
         first = rows[0]
+        only = one_candidate(rows, parsed)
         items.append(
             ReviewItem(
                 id=first.id,
@@ -140,8 +161,26 @@ async def review_queue(
                 suggestions=tuple(
                     Suggested(people[pid], score) for pid, score in picks[name] if pid in people
                 ),
+                one_candidate=only if only in people else None,
             )
         )
+    return items
+
+
+async def review_queue(
+    session: AsyncSession,
+    batch: Batch,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    cache: RosterIndexCache | None = None,
+    now: datetime | None = None,
+) -> ReviewQueue:
+    """The batch's unmatched connections grouped by display name, after matching the ones never examined."""
+    groups = await pending_groups(session, batch, cache)
+    minutes = group_minutes(groups, batch, now or utcnow())
+    ordered = sorted(groups.items(), key=lambda kv: (-minutes[kv[0]], kv[1][0].id))
+    items = await queue_items(session, batch, ordered[offset : offset + limit], minutes)
     return ReviewQueue(items, len(ordered))
 
 
@@ -186,13 +225,24 @@ async def decide(
     """Resolve (to a participant named by NIP or reference) or dismiss a queue item and every pending
     connection with its display name; remembered as an alias, audited. NotFound, Invalid (wrong_batch),
     Conflict (already decided)."""
-    assert event.id is not None and batch.id is not None
+    assert batch.id is not None
+    await pending_item(session, batch, item_id)  # an unknown or decided item first, then the person
+    person = None if dismiss else await _target(session, event, batch, nip, participant_ref)
+    try:
+        decision = await apply_decision(session, event, batch, item_id, person, actor)
+    except Conflict:
+        await session.rollback()
+        raise
+    await live.notify(session, batch.id, "review", {"decided": decision.connections})
+    await session.commit()
+    return decision
+
+
+async def pending_item(session: AsyncSession, batch: Batch, item_id: int) -> str:
+    """The display name of a pending queue item of the batch. NotFound, Conflict (already decided)."""
     c = SESSIONS.c
-    found = (
-        await (await session.connection()).execute(
-            sa.select(c.display_name, c.review_state).where(c.id == item_id, c.batch_id == batch.id)
-        )
-    ).first()
+    query = sa.select(c.display_name, c.review_state).where(c.id == item_id, c.batch_id == batch.id)
+    found = (await (await session.connection()).execute(query)).first()
     if found is None:
         raise NotFound(
             f"no connection {item_id} in batch {batch.code!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND
@@ -200,7 +250,18 @@ async def decide(
     display_name, state = found
     if state != ReviewState.PENDING:
         raise Conflict(f"connection {item_id} is {state} already", code=ErrorCode.ALREADY_DECIDED)
-    person = None if dismiss else await _target(session, event, batch, nip, participant_ref)
+    return str(display_name)
+
+
+async def apply_decision(
+    session: AsyncSession, event: Event, batch: Batch, item_id: int, person: Participant | None, actor: str
+) -> Decision:
+    """Resolve a queue item and every pending connection of its display name to `person` (None: dismiss),
+    remember the alias and add the audit entry, uncommitted. NotFound, Conflict (already decided)."""
+    assert event.id is not None and batch.id is not None
+    c = SESSIONS.c
+    conn = await session.connection()
+    display_name = await pending_item(session, batch, item_id)
     values: dict[str, Any] = (
         {
             "review_state": ReviewState.DISMISSED,
@@ -217,13 +278,11 @@ async def decide(
         }
     )
     values["updated_at"] = utcnow()
-    conn = await session.connection()
     # The guarded update of the item itself is the claim: of two moderators deciding at once, one wins.
     claimed = await conn.execute(
         sa.update(SESSIONS).where(c.id == item_id, c.review_state == ReviewState.PENDING).values(**values)
     )
     if claimed.rowcount == 0:
-        await session.rollback()
         raise Conflict(f"connection {item_id} was decided meanwhile", code=ErrorCode.ALREADY_DECIDED)
     others = await conn.execute(
         sa.update(SESSIONS)
@@ -237,8 +296,6 @@ async def decide(
         item_id, display_name, values["review_state"], 1 + others.rowcount, person, key or None
     )
     session.add(_audit(decision, event.id, batch.id, actor))
-    await live.notify(session, batch.id, "review", {"decided": decision.connections})
-    await session.commit()
     return decision
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
+from eventops.identity.names import canonical_word
 from eventops.identity.scoring import INITIAL_WEIGHT, TOKEN_FLOOR, token_similarity, token_weight
 
 # How many roster names get the full score, and how many names may hold one word before that word is
@@ -31,6 +32,8 @@ class WordBlocks:
         self._mass = {pid: sum(self.weight(t) for t in tokens) or 1.0 for pid, tokens in names.items()}
         self._vocabulary = sorted(token for token in self._blocks if len(token) > 1)
         self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._sets: dict[str, frozenset[int]] = {}
+        self._candidates: dict[tuple[str, ...], list[int]] = {}
 
     def __contains__(self, token: object) -> bool:
         """True when some roster name holds the word: it is somebody's name, not a typo."""
@@ -59,8 +62,27 @@ class WordBlocks:
         """The participant ids whose name holds the word exactly."""
         return self._blocks.get(token, ())
 
+    def holders_of_all(self, tokens: Sequence[str]) -> frozenset[int]:
+        """The participant ids whose name holds every one of the words exactly."""
+        sets = []
+        for token in dict.fromkeys(tokens):
+            found = self._sets.get(token)
+            if found is None:
+                found = self._sets[token] = frozenset(self._blocks.get(token, ()))
+            sets.append(found)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:]) if sets else frozenset()
+
     def candidates(self, tokens: Sequence[str]) -> list[int]:
-        """The participant ids most likely to score well against the display tokens, best first."""
+        """The participant ids most likely to score well against the display tokens, best first (kept per
+        distinct display: many connections type the same words)."""
+        key = tuple(tokens)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._find_candidates(tokens)
+        return found
+
+    def _find_candidates(self, tokens: Sequence[str]) -> list[int]:
         blocks = []
         for token in dict.fromkeys(t for t in tokens if len(t) > 1):
             similar = self.similar(token)
@@ -86,6 +108,35 @@ class WordBlocks:
             return round(evidence[pid] / max(wanted, self._mass[pid]), 9)
 
         return sorted(evidence, key=lambda pid: (-likeness(pid), pid))[:CANDIDATES]
+
+    def recut(self, tokens: Sequence[str]) -> tuple[str, ...]:
+        """Display words re-cut where a space split a roster word (`Adn yana`, `Mar yam`) or slipped by one
+        letter (`wahy upurwanto`); words that are already roster words stay as they are."""
+        out: list[str] = []
+        for token in tokens:
+            previous = out[-1] if out else ""
+            if not previous or (previous in self._blocks and token in self._blocks):
+                out.append(token)
+                continue
+            joined = canonical_word(previous + token)
+            cuts = [(previous[:-1], previous[-1] + token), (previous + token[0], token[1:])]
+            moved = next(
+                (
+                    (a, b)
+                    for a, b in (
+                        tuple(map(canonical_word, cut)) for cut in cuts if all(len(p) > 1 for p in cut)
+                    )
+                    if a in self._blocks and b in self._blocks
+                ),
+                None,
+            )
+            if joined in self._blocks:
+                out[-1] = joined
+            elif moved is not None:
+                out[-1:] = moved
+            else:
+                out.append(token)
+        return tuple(out)
 
     def split_compounds(self, tokens: Sequence[str]) -> tuple[str, ...]:
         """Two roster words written together (`RiniUtami`, `SuarsanaArtawan`) and not a typo of one."""

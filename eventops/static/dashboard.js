@@ -351,6 +351,7 @@
     homonym: ["Nama sama pada beberapa peserta", "Same name, several people"],
     honorific_conflict: ["Gelar tidak cocok", "Titles disagree"],
     agency_mismatch: ["Instansi tidak cocok", "Agency disagrees"],
+    close_name: ["Nama mirip, belum pasti", "A close name, not certain"],
     low_score: ["Tidak ada nama yang cukup mirip", "No close name"],
     device_name: ["Nama perangkat", "A device name"],
     no_name: ["Tanpa nama", "No name"],

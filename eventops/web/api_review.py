@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode
-from eventops.identity import review, review_queue
+from eventops.identity import review, review_bulk, review_queue
 from eventops.identity.review import RosterIndexCache
+from eventops.identity.review_bulk import BulkDecision, PersonGroup
 from eventops.identity.review_queue import Decision, ReviewItem
 from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
 from eventops.roster.nip import mask_nip
@@ -20,6 +21,8 @@ from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
 from eventops.web.render import json_response
+
+BULK_MAX = 500  # items one bulk request decides: ten pages of the queue
 
 
 class DecisionIn(BaseModel):
@@ -36,6 +39,38 @@ class DecisionIn(BaseModel):
         if sum(chosen) != 1:
             raise ValueError("give exactly one of participant_nip, participant_ref or dismiss: true")
         return self
+
+
+class AcceptIn(BaseModel):
+    """POST …/review/accept: the items to resolve, each to its one compatible candidate."""
+
+    model_config = ConfigDict(extra="forbid")
+    ids: list[int] = Field(min_length=1, max_length=BULK_MAX)
+
+    @model_validator(mode="after")
+    def _ids_in_range(self) -> AcceptIn:
+        _check_ids(self.ids)
+        return self
+
+
+class DismissIn(BaseModel):
+    """POST …/review/dismiss: exactly one of the items to dismiss, or a reason nobody can decide."""
+
+    model_config = ConfigDict(extra="forbid")
+    ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
+    reason: Literal["device_name", "no_name"] | None = None
+
+    @model_validator(mode="after")
+    def _one_choice(self) -> DismissIn:
+        if (self.ids is None) == (self.reason is None):
+            raise ValueError("give exactly one of ids or reason")
+        _check_ids(self.ids or [])
+        return self
+
+
+def _check_ids(ids: list[int]) -> None:
+    if any(not 1 <= i <= MAX_ID for i in ids):
+        raise ValueError(f"ids are whole numbers from 1 to {MAX_ID}")
 
 
 def setup_review(app: web.Application, cache: RosterIndexCache | None = None) -> None:
@@ -64,6 +99,25 @@ def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
         "minutes": item.minutes,
         "reason": item.reason,
         "suggestions": [{**person_json(s.participant), "score": s.score} for s in item.suggestions],
+        "one_candidate": item.one_candidate,  # the participant_ref accepting in bulk would pick, or null
+    }
+
+
+def group_json(group: PersonGroup, tz: str) -> dict[str, Any]:
+    """A group of the queue by suggested person."""
+    return {
+        "person": person_json(group.person) if group.person else None,
+        "reason": group.reason,
+        "minutes": group.minutes,
+        "items": [item_json(i, tz) for i in group.items],
+    }
+
+
+def bulk_json(bulk: BulkDecision) -> dict[str, Any]:
+    """What a bulk request decided, and what it skipped with the error code it would have answered."""
+    return {
+        "decided": [decision_json(d) for d in bulk.decided],
+        "skipped": [{"id": s.id, "error": s.code} for s in bulk.skipped],
     }
 
 
@@ -128,3 +182,58 @@ async def decide(request: web.Request) -> web.Response:
             dismiss=body.dismiss,
         )
     return json_response(decision_json(decision))
+
+
+@requires(Role.moderator)
+async def queue_by_person(request: web.Request) -> web.Response:
+    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page."""
+    limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
+    offset = query_int(request, "offset", 0, 0, 10_000_000)
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        found = await review_bulk.queue_by_person(
+            session, batch, limit=limit, offset=offset, cache=request.app[ROSTER_INDEXES]
+        )
+    return json_response(
+        {
+            "event": event.slug,
+            "batch": batch.code,
+            "total": found.total,
+            "items_total": found.items,
+            "groups": [group_json(g, event.timezone) for g in found.groups],
+        }
+    )
+
+
+@requires(Role.moderator)
+async def accept(request: web.Request) -> web.Response:
+    """Resolve several items at once, each to its one compatible candidate; the rest are skipped."""
+    body = await json_model(request, AcceptIn)
+    principal = request[PRINCIPAL]
+    assert principal is not None
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        bulk = await review_bulk.accept_many(
+            session, event, batch, body.ids, principal.name, cache=request.app[ROSTER_INDEXES]
+        )
+    return json_response(bulk_json(bulk))
+
+
+@requires(Role.moderator)
+async def dismiss(request: web.Request) -> web.Response:
+    """Dismiss several items at once: those named, or every device name (or name-less item) of the batch."""
+    body = await json_model(request, DismissIn)
+    principal = request[PRINCIPAL]
+    assert principal is not None
+    async with request.app[SESSIONMAKER]() as session:
+        event, batch = await events.event_and_batch(session, *batch_ref(request))
+        bulk = await review_bulk.dismiss_many(
+            session,
+            event,
+            batch,
+            principal.name,
+            ids=body.ids or (),
+            reason=body.reason,
+            cache=request.app[ROSTER_INDEXES],
+        )
+    return json_response(bulk_json(bulk))

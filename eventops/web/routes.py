@@ -109,6 +109,10 @@ def setup_routes(app: web.Application) -> None:
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")
     r.add_get(BATCH + "/review", api_review.queue, name="review_queue")
+    # issue 11: the queue by suggested person and decisions in bulk (before `{id}`, which would take them)
+    r.add_get(BATCH + "/review/people", api_review.queue_by_person, name="review_by_person")
+    r.add_post(BATCH + "/review/accept", api_review.accept, name="review_accept")
+    r.add_post(BATCH + "/review/dismiss", api_review.dismiss, name="review_dismiss")
     r.add_post(BATCH + "/review/{id}", api_review.decide, name="review_decide")
 
     # Zoom: webhooks, online now, who is online and who is not, report sync, personal join links (issue 5)

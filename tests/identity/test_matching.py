@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eventops.identity.matching import (
+    RIVALS_LIMIT,
     Connection,
     MatchReason,
     MatchResult,
@@ -211,13 +212,20 @@ def test_a_one_word_name_nobody_else_carries_matches() -> None:
 
 
 def test_a_dropped_common_middle_name_still_matches() -> None:
-    # `Nur` is in one name of twenty here, so leaving it out costs little; `Kusuma` is rare and costs a lot.
+    # `Nur` is in one name of twenty here, so leaving it out costs little; `Kusuma` is rare and costs a lot:
+    # `Budi Santoso` may well be somebody else's whole name.
     others = [person(10 + i, f"Nur {word}") for i, word in enumerate(POOL[4:29])]
     roster = [person(1, "Siti Nur Aminah"), person(2, "Budi Kusuma Santoso"), *others]
     assert matched_id(roster, "Siti Aminah") == 1
     result = match(roster, "Budi Santoso")
-    assert (result.participant_id, result.reason) == (None, MatchReason.LOW_SCORE)
+    assert (result.participant_id, result.reason) == (None, MatchReason.CLOSE_NAME)
     assert result.suggestions[0].participant_id == 2
+
+
+def test_a_dropped_last_name_is_not_a_dropped_middle_name() -> None:
+    roster = [person(1, "Budi Kusuma Santoso"), person(2, "Siti Aminah")]
+    result = match(roster, "Budi Kusuma")
+    assert result.participant_id is None
 
 
 def test_an_extra_unknown_word_lowers_the_score_below_acceptance() -> None:
@@ -291,21 +299,31 @@ def test_the_whole_unit_named_beats_a_unit_that_only_begins_alike() -> None:
     assert matched_id(roster, "Sumiati - Kec Kuta Selatan") == 2
 
 
-# Decision: the personal name carries identity. `I Made Sudarma` and `I Kadek Sudarma` share it, so with both
-# on the roster they are namesakes and only agency words may separate them, never the birth-order word (a
-# Made may write Kadek). With one of them on the roster, a birth-order word of the same rank still matches
-# (Made, Kadek and Nengah all name a second child); a different rank (Made vs Ketut) goes to review.
+# Decision: the personal name carries identity, and the honorifics are evidence (DOMAIN.md, Names). With
+# `I Made Sudarma` and `I Kadek Sudarma` both on the roster, the same birth-order word written is strong
+# agreement and one of the same rank only weak, so `I Kadek Sudarma` is the Kadek; a name without a
+# birth-order word leaves them namesakes that only agency words separate. With one of them on the roster, a
+# word of the same rank still matches (Made, Kadek and Nengah all name a second child); another rank (Made vs
+# Ketut) goes to review.
 MADE_AND_KADEK = [person(1, "I Made Sudarma"), person(2, "I Kadek Sudarma", unit="Dinas Pendidikan")]
 
 
-@pytest.mark.parametrize("display", ["I Made Sudarma", "I Kadek Sudarma", "Md. Sudarma", "Sudarma"])
-def test_made_and_kadek_sudarma_both_on_the_roster_are_never_auto_matched(display: str) -> None:
+@pytest.mark.parametrize(
+    ("display", "expected"), [("I Made Sudarma", 1), ("I Kadek Sudarma", 2), ("Md. Sudarma", 1)]
+)
+def test_the_birth_order_word_written_picks_between_made_and_kadek(display: str, expected: int) -> None:
+    assert matched_id(MADE_AND_KADEK, display) == expected
+
+
+@pytest.mark.parametrize("display", ["Sudarma", "I Sudarma", "Nengah Sudarma"])
+def test_made_and_kadek_sudarma_are_namesakes_to_a_name_that_tells_them_no_apart(display: str) -> None:
     result = match(MADE_AND_KADEK, display)
     assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
+    assert {s.participant_id for s in result.suggestions} == {1, 2}
 
 
-def test_made_and_kadek_sudarma_are_separated_only_by_agency_words() -> None:
-    assert matched_id(MADE_AND_KADEK, "I Kadek Sudarma_Disdik") == 2
+def test_made_and_kadek_sudarma_are_separated_by_agency_words() -> None:
+    assert matched_id(MADE_AND_KADEK, "Sudarma_Disdik") == 2
 
 
 def test_a_same_rank_birth_order_word_matches_when_the_personal_name_is_unique() -> None:
@@ -404,3 +422,28 @@ def test_an_own_name_with_titles_added_matches_itself_when_unique(
         "fuzzy",
         MatchReason.MATCHED,
     )
+
+
+# ---- crowds of namesakes ----------------------------------------------------------------------------------
+
+CROWD = [person(1000 + i, "Sri Rahayu", unit=f"Unit {i}") for i in range(RIVALS_LIMIT + 50)]
+
+
+def test_a_name_a_crowd_shares_goes_to_review_without_weighing_them_all() -> None:
+    roster = [*CROWD, person(1, "I Made Sudarma")]
+    result = match(roster, "Sri Rahayu")
+    assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
+    assert len(result.suggestions) == 3
+
+
+def test_a_crowd_near_the_best_name_prevents_a_match_even_when_its_sample_conflicts() -> None:
+    roster = [
+        *(person(1000 + i, "I Made Sudarma") for i in range(RIVALS_LIMIT + 50)),
+        person(1, "Ni Made Sudarma"),
+    ]
+    assert match(roster, "Ni Made Sudarma").participant_id is None
+
+
+def test_a_unique_name_beside_a_crowd_still_matches() -> None:
+    roster = [*CROWD, person(1, "Sri Rahayu Lestari"), person(2, "I Made Sudarma")]
+    assert matched_id(roster, "Sri Rahayu Lestari") == 1

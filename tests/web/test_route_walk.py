@@ -91,6 +91,8 @@ def json_bodies(pass_token: str) -> dict[str, dict[str, Any]]:
         "reopen": {"reason": "koreksi"},
         "add_override": {"participant_nip": SUDARMA, "status": "present", "reason": "koreksi"},
         "review_decide": {"participant_ref": 1},
+        "review_accept": {"ids": [1]},
+        "review_dismiss": {"ids": [1]},
         "create_checkpoint": {
             "code": "KODE",
             "opens_at": "2023-08-21T09:00:00+08:00",

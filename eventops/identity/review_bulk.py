@@ -1,0 +1,179 @@
+"""What moderators decide many at a time: the queue by suggested person, the one candidate of several
+items accepted at once, devices dismissed in bulk.
+
+Each decision is the one a moderator makes item by item (`review_queue.apply_decision`): it resolves every
+pending connection of the display name, is remembered as an alias of the event and audited. A bulk request
+decides what it can and says, item by item, why it skipped the rest.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
+from eventops.identity.matching import MatchReason
+from eventops.identity.review import RosterIndexCache
+from eventops.identity.review_queue import (
+    Decision,
+    ReviewItem,
+    apply_decision,
+    group_minutes,
+    one_candidate,
+    pending_groups,
+    pending_item,
+    queue_items,
+    suggestions_of,
+)
+from eventops.live import hub as live
+from eventops.storage.models import Batch, Event, Participant
+from eventops.timeutil import utcnow
+
+PAGE = 50
+# Reasons whose items a moderator may dismiss all at once: nobody could say who they are.
+DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME})
+
+
+@dataclass(frozen=True)
+class PersonGroup:
+    """Queue items whose first suggestion is one participant; or, with no suggestion, one reason."""
+
+    person: Participant | None
+    reason: str | None  # set when nobody is suggested (`device_name`, `no_name`, `low_score`)
+    minutes: int  # of its items together
+    items: list[ReviewItem]
+
+
+@dataclass(frozen=True)
+class PersonQueue:
+    """A page of groups (most minutes first), the number of groups and of items in all."""
+
+    groups: list[PersonGroup]
+    total: int
+    items: int
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An item a bulk request left alone, and why."""
+
+    id: int
+    code: ErrorCode
+
+
+@dataclass(frozen=True)
+class BulkDecision:
+    """What a bulk request decided, and what it skipped."""
+
+    decided: list[Decision]
+    skipped: list[Skipped]
+
+
+async def queue_by_person(
+    session: AsyncSession,
+    batch: Batch,
+    *,
+    limit: int = PAGE,
+    offset: int = 0,
+    cache: RosterIndexCache | None = None,
+    now: datetime | None = None,
+) -> PersonQueue:
+    """The queue grouped by first suggested participant, so that one person's names are decided together."""
+    groups = await pending_groups(session, batch, cache)
+    minutes = group_minutes(groups, batch, now or utcnow())
+    parsed: dict[str, list[list[Any]]] = {}
+    keyed: dict[tuple[int | None, str | None], list[str]] = defaultdict(list)
+    for name, rows in groups.items():
+        picks = suggestions_of(rows, parsed)
+        keyed[(picks[0][0], None) if picks else (None, rows[0].match_reason)].append(name)
+
+    def weight(names: list[str]) -> tuple[int, int]:
+        return -sum(minutes[n] for n in names), min(groups[n][0].id for n in names)
+
+    ordered = sorted(keyed.items(), key=lambda kv: weight(kv[1]))
+    page = ordered[offset : offset + limit]
+    names = [n for _, group in page for n in sorted(group, key=lambda n: (-minutes[n], groups[n][0].id))]
+    items = {
+        i.display_name: i for i in await queue_items(session, batch, [(n, groups[n]) for n in names], minutes)
+    }
+    out = []
+    for (pid, reason), group in page:
+        members = [items[n] for n in names if n in set(group)]
+        person = next(
+            (s.participant for i in members for s in i.suggestions if s.participant.id == pid), None
+        )
+        out.append(PersonGroup(person, reason, sum(i.minutes for i in members), members))
+    return PersonQueue(out, len(ordered), len(groups))
+
+
+async def accept_many(
+    session: AsyncSession,
+    event: Event,
+    batch: Batch,
+    ids: Sequence[int],
+    actor: str,
+    cache: RosterIndexCache | None = None,
+) -> BulkDecision:
+    """Resolve each item to its one compatible candidate; an item with none or several is skipped."""
+    assert batch.id is not None
+    groups = await pending_groups(session, batch, cache)
+    parsed: dict[str, list[list[Any]]] = {}
+    decided: list[Decision] = []
+    skipped: list[Skipped] = []
+    for item_id in dict.fromkeys(ids):
+        try:
+            name = await pending_item(session, batch, item_id)
+            pid = one_candidate(groups.get(name, []), parsed)
+            if pid is None:
+                skipped.append(Skipped(item_id, ErrorCode.NOT_ONE_CANDIDATE))
+                continue
+            person = await session.get(Participant, pid)
+            if person is None or person.batch_id != batch.id:  # moved to another batch by a re-import
+                skipped.append(Skipped(item_id, ErrorCode.PARTICIPANT_NOT_FOUND))
+                continue
+            decided.append(await apply_decision(session, event, batch, item_id, person, actor))
+        except (NotFound, Conflict) as exc:
+            skipped.append(Skipped(item_id, exc.code))
+    return await _commit(session, batch, BulkDecision(decided, skipped))
+
+
+async def dismiss_many(
+    session: AsyncSession,
+    event: Event,
+    batch: Batch,
+    actor: str,
+    *,
+    ids: Sequence[int] = (),
+    reason: str | None = None,
+    cache: RosterIndexCache | None = None,
+) -> BulkDecision:
+    """Dismiss the items named, or every item whose reason is a device or no name at all. Invalid for a
+    reason a moderator must decide item by item."""
+    assert batch.id is not None
+    if reason is not None:
+        if reason not in DISMISSABLE:
+            allowed = ", ".join(sorted(DISMISSABLE))
+            raise Invalid(f"only items of these reasons are dismissed in bulk: {allowed}")
+        groups = await pending_groups(session, batch, cache)
+        ids = [rows[0].id for rows in groups.values() if rows[0].match_reason == reason]
+    decided: list[Decision] = []
+    skipped: list[Skipped] = []
+    for item_id in dict.fromkeys(ids):
+        try:
+            decided.append(await apply_decision(session, event, batch, item_id, None, actor))
+        except (NotFound, Conflict) as exc:
+            skipped.append(Skipped(item_id, exc.code))
+    return await _commit(session, batch, BulkDecision(decided, skipped))
+
+
+async def _commit(session: AsyncSession, batch: Batch, bulk: BulkDecision) -> BulkDecision:
+    assert batch.id is not None
+    if bulk.decided:
+        await live.notify(session, batch.id, "review", {"decided": sum(d.connections for d in bulk.decided)})
+    await session.commit()
+    return bulk
