@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from eventops.settings import Settings
+from integrations.zoom.fake import STATE as FAKE_ZOOM_STATE
 
 EVENT = {"slug": "bali-2023", "name": "Literasi Digital ASN Provinsi Bali 2023", "timezone": "Asia/Makassar"}
 
@@ -426,3 +429,19 @@ async def add_connections(db_url: str, *rows: Any) -> list[int]:
         session.add_all(rows)
         await session.commit()
         return [row.id for row in rows]
+
+
+def settings_with_fake_zoom(db_url: str, zoom: TestServer, **extra: Any) -> Settings:
+    """Test settings pointed at a fake Zoom server on a real port (its account, client and secret)."""
+    state = zoom.app[FAKE_ZOOM_STATE]
+    return Settings(
+        database_url=db_url,
+        secret_key="test-secret",
+        public_url="http://eventops.test",
+        zoom_account_id=state.account_id,
+        zoom_client_id=state.client_id,
+        zoom_client_secret=state.client_secret,
+        zoom_api_base=str(zoom.make_url("/v2")),
+        zoom_oauth_url=str(zoom.make_url("/oauth/token")),
+        **extra,
+    )

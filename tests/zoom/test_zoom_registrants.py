@@ -11,7 +11,7 @@ from pytest_aiohttp import AiohttpServer
 from eventops.settings import Settings
 from eventops.storage.models import Participant, Pass
 from integrations.zoom.fake import STATE, FakeMeeting, FakeZoomState, create_fake_zoom
-from tests.helpers import bearer, create_event, zoom_table
+from tests.helpers import bearer, create_event, settings_with_fake_zoom, zoom_table
 from tests.rosters import make_rows, roster_csv, to_csv
 
 MEETING_ID = "81234567890"  # batch K1's webinar (tests.helpers.batch_body)
@@ -29,17 +29,7 @@ async def zoom(aiohttp_server: AiohttpServer) -> TestServer:
 @pytest.fixture
 def settings(db_url: str, zoom: TestServer) -> Settings:
     """The app under test, pointed at the fake Zoom."""
-    state = zoom.app[STATE]
-    return Settings(
-        database_url=db_url,
-        secret_key="test-secret",
-        public_url="http://eventops.test",
-        zoom_account_id=state.account_id,
-        zoom_client_id=state.client_id,
-        zoom_client_secret=state.client_secret,
-        zoom_api_base=str(zoom.make_url("/v2")),
-        zoom_oauth_url=str(zoom.make_url("/oauth/token")),
-    )
+    return settings_with_fake_zoom(db_url, zoom)
 
 
 async def _roster(client: TestClient, token: str, online: int, offline: int = 0) -> None:

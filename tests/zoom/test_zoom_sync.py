@@ -32,7 +32,7 @@ from integrations.zoom.fake import (
     make_meeting,
 )
 from integrations.zoom.models import parse_zoom_time
-from tests.helpers import ZOOM_SECRET, bearer, create_event, zoom_drained, zoom_table
+from tests.helpers import ZOOM_SECRET, bearer, create_event, settings_with_fake_zoom, zoom_drained, zoom_table
 from tests.rosters import roster_csv
 
 MEETING_ID = "81234567890"  # batch K1's webinar (tests.helpers.batch_body), 2023-08-21 00.00-04.00 UTC
@@ -50,18 +50,7 @@ async def zoom(aiohttp_server: AiohttpServer) -> TestServer:
 @pytest.fixture
 def settings(db_url: str, zoom: TestServer) -> Settings:
     """The app under test, pointed at the fake Zoom."""
-    state = zoom.app[STATE]
-    return Settings(
-        database_url=db_url,
-        secret_key="test-secret",
-        public_url="http://eventops.test",
-        zoom_account_id=state.account_id,
-        zoom_client_id=state.client_id,
-        zoom_client_secret=state.client_secret,
-        zoom_webhook_secret=ZOOM_SECRET,
-        zoom_api_base=str(zoom.make_url("/v2")),
-        zoom_oauth_url=str(zoom.make_url("/oauth/token")),
-    )
+    return settings_with_fake_zoom(db_url, zoom, zoom_webhook_secret=ZOOM_SECRET)
 
 
 def _webinar(zoom: TestServer, people: int = 300) -> FakeMeeting:
