@@ -12,17 +12,11 @@ from eventops.accounts.auth import Role
 from eventops.keys import SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.errors import STATUS
+from eventops.web.parse import form_values
 from eventops.web.render import render
 from eventops.web.strict import strict
 
 FIELD_MAX = 200
-
-
-async def _fields(request: web.Request, *names: str) -> dict[str, str]:
-    """The named form fields cut to a sane length; passwords are kept as typed, the rest stripped."""
-    form = await request.post()
-    values = {name: str(form.get(name, ""))[:FIELD_MAX] for name in names}
-    return {k: v if k == "password" else v.strip() for k, v in values.items()}
 
 
 async def _page(
@@ -65,7 +59,7 @@ async def users_page(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def add_user(request: web.Request) -> web.Response:
     """Add a user with a role and a first password."""
-    values = await _fields(request, "name", "role", "password")
+    values = await form_values(request, "name", "role", "password", limit=FIELD_MAX)
     try:
         role = Role.parse(values["role"])
         async with request.app[SESSIONMAKER]() as session:
@@ -78,7 +72,7 @@ async def add_user(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def reset_password(request: web.Request) -> web.Response:
     """Give a user a new password (their open sessions end)."""
-    values = await _fields(request, "name", "password")
+    values = await form_values(request, "name", "password", limit=FIELD_MAX)
     try:
         async with request.app[SESSIONMAKER]() as session:
             user = await auth.change_password(session, values["name"], values["password"])
@@ -90,7 +84,7 @@ async def reset_password(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def set_disabled(request: web.Request) -> web.Response:
     """Disable a user (their open sessions end) or enable them again."""
-    values = await _fields(request, "name", "disabled")
+    values = await form_values(request, "name", "disabled", limit=FIELD_MAX)
     try:
         async with request.app[SESSIONMAKER]() as session:
             user = await auth.set_disabled(session, values["name"], values["disabled"] == "1")
@@ -102,7 +96,7 @@ async def set_disabled(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def create_token(request: web.Request) -> web.Response:
     """Create an API token and show its secret once."""
-    values = await _fields(request, "name", "role")
+    values = await form_values(request, "name", "role", limit=FIELD_MAX)
     try:
         role = Role.parse(values["role"])
         async with request.app[SESSIONMAKER]() as session:
@@ -115,7 +109,7 @@ async def create_token(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def revoke_token(request: web.Request) -> web.Response:
     """Revoke an API token by id."""
-    values = await _fields(request, "id")
+    values = await form_values(request, "id", limit=FIELD_MAX)
     try:
         async with request.app[SESSIONMAKER]() as session:
             token = await auth.revoke_token(session, values["id"])

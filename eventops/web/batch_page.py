@@ -16,14 +16,12 @@ from eventops.keys import HTTP_CLIENT, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.web.access import requires
 from eventops.web.errors import STATUS
-from eventops.web.parse import batch_ref
+from eventops.web.parse import batch_ref, form_values
 from eventops.web.render import render
 from eventops.web.strict import strict
 from eventops.zoom import registrants as zoom_registrants
 from eventops.zoom import sync as zoom_sync
 from eventops.zoom.worker import zoom_client
-
-FIELD_MAX = 500
 
 
 def _actor(request: web.Request) -> str:
@@ -34,12 +32,6 @@ def _actor(request: web.Request) -> str:
 
 def _status(exc: errors.DomainError) -> int:
     return next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-
-
-async def _fields(request: web.Request, *names: str) -> dict[str, str]:
-    """The named form fields, stripped and cut to a sane length (absent ones empty)."""
-    form = await request.post()
-    return {name: str(form.get(name, "")).strip()[:FIELD_MAX] for name in names}
 
 
 async def _page(
@@ -84,7 +76,7 @@ async def batch_page(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def finalize(request: web.Request) -> web.Response:
     """Finalize, after a confirmation page; before the batch's end only with `finalize_early`."""
-    values = await _fields(request, "finalize_early", "confirm")
+    values = await form_values(request, "finalize_early", "confirm")
     early = values["finalize_early"] == "1"
     if values["confirm"] != "1":
         return await _confirm(request, "finalize", {"finalize_early": "1" if early else ""})
@@ -99,7 +91,7 @@ async def finalize(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def reopen(request: web.Request) -> web.Response:
     """Reopen a finalized batch with a reason, after a confirmation page."""
-    values = await _fields(request, "reason", "confirm")
+    values = await form_values(request, "reason", "confirm")
     if values["confirm"] != "1" and values["reason"]:
         return await _confirm(request, "reopen", {"reason": values["reason"]})
     try:
@@ -123,7 +115,7 @@ async def _confirm(request: web.Request, action: str, hidden: dict[str, str]) ->
 @requires(Role.organiser, page=True)
 async def override(request: web.Request) -> web.Response:
     """Override one participant's record with a reason."""
-    values = await _fields(request, "participant_nip", "status", "mode", "reason")
+    values = await form_values(request, "participant_nip", "status", "mode", "reason")
     # The service checks status and mode against the declared Status and Mode.
     status, mode = cast(Status, values["status"]), cast(Mode, values["mode"]) if values["mode"] else None
     try:
@@ -173,7 +165,7 @@ async def zoom_push_registrants(request: web.Request) -> web.Response:
 @requires(Role.organiser, page=True)
 async def revoke_pass(request: web.Request) -> web.Response:
     """Revoke a participant's pass and issue a new one; shows the new pass link."""
-    values = await _fields(request, "nip", "reason")
+    values = await form_values(request, "nip", "reason")
     try:
         async with request.app[SESSIONMAKER]() as session:
             event = await events.get_event(session, batch_ref(request)[0])

@@ -122,6 +122,17 @@ async def form_fields(request: web.Request, *names: str) -> tuple[str, ...]:
     return values
 
 
+async def form_values(
+    request: web.Request, *names: str, limit: int = 500, verbatim: tuple[str, ...] = ("password",)
+) -> dict[str, str]:
+    """The named form fields as text, stripped (but the `verbatim` ones) and cut to `limit`; "" if absent."""
+    values = await form_fields(request, *names)
+    return {
+        name: (value if name in verbatim else value.strip())[:limit]
+        for name, value in zip(names, values, strict=True)
+    }
+
+
 @web.middleware
 async def input_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Before any handler: refuse NUL or unpaired surrogates in the path, the query or a posted form's text
