@@ -307,13 +307,16 @@
     return el("span", on ? "chip on" : "chip", text, en);
   }
 
+  let rosterAsked = 0; // answers can arrive out of order: only the newest question's answer is shown
   async function loadRoster() {
+    const asked = ++rosterAsked;
     const params = new URLSearchParams({ limit: String(ROSTER_LIMIT) });
     const q = $("roster-q").value.trim();
     if (q) params.set("q", q);
     const agency = $("agency-filter").value;
     if (agency) params.set("agency", agency);
     const r = await call(`/people?${params}`);
+    if (asked !== rosterAsked) return;
     rosterLabels = statusLabels(r.phase, r.frozen);
     setText("roster-total", num(r.total));
     const list = $("roster-list");
