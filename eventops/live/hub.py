@@ -258,7 +258,8 @@ async def listen(
                 if not lost.is_set():
                     await _flush(conn, hub)
             log.warning("live: PostgreSQL connection lost; reconnecting")
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        # InternalClientError: a flush raced the connection's termination (the protocol was mid-operation)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError) as exc:
             log.warning("live: PostgreSQL connection failed (%s); reconnecting", exc)
         finally:
             if not lost.is_set():  # cancelled: what this process committed last still reaches the others
