@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: run test lint typecheck pytest docker-check clean
+.PHONY: run test lint typecheck pytest messages docker-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The UI text (issue 13): extract the msgids of the templates and the Python (babel.cfg) into messages.pot and
+# merge them into both catalogues; then translate the new empty msgstr in eventops/locale/id (English msgids).
+messages: $(VENV)/.installed-run
+	$(BIN)/pybabel extract -F babel.cfg -k translate:2 --no-wrap --sort-by-file \
+		-o eventops/locale/messages.pot .
+	$(BIN)/pybabel update -i eventops/locale/messages.pot -d eventops/locale --no-wrap \
+		--ignore-obsolete --no-fuzzy-matching
 
 # Checks docker/ without a Docker engine (tests/test_docker.py), and with `docker compose config` where Docker is.
 docker-check: $(VENV)/.installed-test

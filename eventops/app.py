@@ -11,7 +11,16 @@ from aiohttp import web
 
 from eventops.accounts.auth import TokenCache
 from eventops.door import scans_pg
-from eventops.keys import ENGINE, LIVE_HUB, SESSIONMAKER, SETTINGS, TEMPLATES, TOKEN_CACHE
+from eventops.i18n import DEFAULT_LOCALE, LOCALES
+from eventops.keys import (
+    ENGINE,
+    LIVE_HUB,
+    SESSIONMAKER,
+    SETTINGS,
+    TEMPLATES,
+    TEMPLATES_BY_LOCALE,
+    TOKEN_CACHE,
+)
 from eventops.live.hub import HUB_KEY, Hub
 from eventops.settings import Settings
 from eventops.storage.db import create_engine, fill_pool, is_sqlite, make_sessionmaker
@@ -48,7 +57,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         client_max_size=settings.max_upload_bytes + 64 * 1024,
     )
     app[SETTINGS] = settings
-    app[TEMPLATES] = create_templates()
+    app[TEMPLATES_BY_LOCALE] = {locale: create_templates(locale) for locale in LOCALES}
+    app[TEMPLATES] = app[TEMPLATES_BY_LOCALE][DEFAULT_LOCALE]
     app[TOKEN_CACHE] = TokenCache()  # bearer tokens: a revoked one stays valid up to its TTL (10 s)
     app.cleanup_ctx.append(database_ctx)
     setup_metrics(app)  # Prometheus (issue 14): the pool's gauges need the engine

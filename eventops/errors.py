@@ -35,6 +35,7 @@ class ErrorCode(StrEnum):
     BAD_AUTH_HEADER = "bad_auth_header"  # an Authorization header that is not `Bearer TOKEN`
     CSRF = "csrf"  # a cookie-authenticated form without its valid CSRF token (an expired form)
     BAD_LOGIN = "bad_login"  # wrong user name or password, or a disabled user
+    LANGUAGE = "language"  # a language the pages do not speak (they speak id and en)
 
     # Accounts.
     ROLE = "role"  # an unknown role name (not organiser, moderator or staff)

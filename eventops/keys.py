@@ -30,6 +30,9 @@ LIVE_HUB: web.AppKey[Hub] = web.AppKey("live_hub")
 
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 CSRF_NEW: web.RequestKey[str] = web.RequestKey("csrf_new")
+# Languages (issue 13): the request's locale (id or en), and the template environment of each locale.
+LOCALE: web.RequestKey[str] = web.RequestKey("locale")
+TEMPLATES_BY_LOCALE: web.AppKey[dict[str, jinja2.Environment]] = web.AppKey("templates_by_locale")
 TOKEN_CACHE: web.AppKey[TokenCache] = web.AppKey("token_cache")
 # Zoom (issue 5): the outbound HTTP client, the webhook inbox (group commit) and its worker.
 HTTP_CLIENT: web.AppKey[aiohttp.ClientSession] = web.AppKey("http_client")

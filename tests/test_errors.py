@@ -15,14 +15,16 @@ from aiohttp.test_utils import TestClient
 
 from eventops import errors
 from eventops.errors import DomainError, ErrorCode
+from eventops.i18n import translations
 from eventops.roster.issues import IssueCode
+from eventops.web.error_text import MESSAGES, message_for
 from eventops.web.errors import HTTP_CODES
 from tests.helpers import bearer
 
 PACKAGE = Path(__file__).resolve().parent.parent / "eventops"
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 # Calls that take a code as their first positional argument.
-POSITIONAL = {"error_response": 1, "RosterFileError": 0, "RowIssue": 2, "NipIssue": 0, "_fail": 0}
+POSITIONAL = {"error_response": 2, "RosterFileError": 0, "RowIssue": 2, "NipIssue": 0, "_fail": 0}
 POSITIONAL_METHODS = {"_error": 2, "_warn": 2}  # _RowChecker's (row, column, code, message)
 
 
@@ -80,4 +82,35 @@ def test_roster_problems_and_errors_are_two_vocabularies() -> None:
 async def test_the_error_body_carries_the_plain_string(client: TestClient, tokens: dict[str, str]) -> None:
     resp = await client.post("/api/v1/events", data=b"{not json", headers=bearer(tokens["organiser"]))
     assert resp.status == 400
-    assert await resp.read() == b'{"error": "bad_json", "message": "the body is not valid JSON"}'
+    body = await resp.read()
+    assert body.startswith(b'{"error": "bad_json", "message": ')  # the message in the request's language
+    assert body.endswith(b', "detail": "the body is not valid JSON"}')
+
+
+async def test_every_code_has_a_sentence_in_both_languages() -> None:
+    indonesian, english = translations("id").gettext, translations("en").gettext
+    assert set(MESSAGES) == set(ErrorCode)
+    assert all(message_for(code, english) == MESSAGES[code] for code in ErrorCode)
+    assert [code for code in ErrorCode if message_for(code, indonesian) == MESSAGES[code]] == []
+
+
+@pytest.mark.parametrize("language", ["en", "id"])
+async def test_api_errors_keep_the_code_and_speak_the_request_language(
+    client: TestClient, tokens: dict[str, str], language: str
+) -> None:
+    headers = {**bearer(tokens["organiser"]), "Accept-Language": f"{language},en;q=0.5"}
+    resp = await client.get("/api/v1/events/no-such-event/participants", headers=headers)
+    body = await resp.json()
+    assert (resp.status, body["error"]) == (404, "event_not_found")
+    expected = {"en": "This event does not exist.", "id": "Acara ini tidak ada."}[language]
+    assert body["message"] == expected and "no-such-event" in body["detail"]
+
+
+async def test_without_accept_language_errors_are_indonesian(client: TestClient) -> None:
+    resp = await client.get("/api/v1/events")
+    body = await resp.json()
+    assert (resp.status, body["error"], body["message"]) == (
+        401,
+        "unauthorized",
+        "Silakan masuk atau kirim token bearer.",
+    )

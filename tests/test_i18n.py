@@ -141,7 +141,9 @@ def test_indonesian_decimals_use_a_comma() -> None:
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
 def test_indonesian_decimals_read_back(x: float) -> None:
     text = format_decimal_id(x)
-    assert float(text.replace(".", "").replace(",", ".")) == pytest.approx(x, abs=0.05)
+    assert float(text.replace(".", "").replace(",", ".")) == pytest.approx(
+        x, abs=0.0501
+    )  # a tie (0.75) rounds half to even
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ class Principal:
     user_id: int | None = None
     via_cookie: bool = False
     expires_at: datetime | None = None
+    lang: str | None = None  # the user's chosen language for the pages, if any
 
     def has(self, role: Role) -> bool:
         """Whether this principal holds `role` or a higher one."""
@@ -224,8 +225,16 @@ async def authenticate(session: AsyncSession, raw: str, *, via_cookie: bool = Fa
     """The principal behind a token, or None when it is unknown, expired or revoked."""
     if not raw or len(raw) > 200:
         return None
-    token = (await session.exec(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))).first()
-    if token is None or token.revoked_at is not None:
+    query = (
+        select(ApiToken, User.lang)
+        .outerjoin(User, col(User.id) == col(ApiToken.user_id))
+        .where(ApiToken.token_hash == hash_token(raw))
+    )
+    found = (await session.exec(query)).first()
+    if found is None:
+        return None
+    token, lang = found
+    if token.revoked_at is not None:
         return None
     if token.expires_at is not None and token.expires_at <= utcnow():
         return None
@@ -239,7 +248,14 @@ async def authenticate(session: AsyncSession, raw: str, *, via_cookie: bool = Fa
         user_id=token.user_id,
         via_cookie=via_cookie,
         expires_at=token.expires_at,
+        lang=lang,
     )
+
+
+async def set_language(session: AsyncSession, user_id: int, lang: str) -> None:
+    """Remember the user's language for the pages (the caller checks it is one the pages speak)."""
+    await session.exec(update(User).where(col(User.id) == user_id).values(lang=lang))
+    await session.commit()
 
 
 @functools.cache

@@ -111,6 +111,7 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=200)
     disabled: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc())
+    lang: str | None = Field(default=None, max_length=8)  # the pages' language (id, en); None: the default
 
 
 class ApiToken(SQLModel, table=True):

@@ -19,6 +19,7 @@ from eventops.storage.models import Event
 from eventops.web import uploads
 from eventops.web.access import requires
 from eventops.web.console import text_field
+from eventops.web.locale import translate
 from eventops.web.render import render
 
 
@@ -65,14 +66,14 @@ async def roster_preview(request: web.Request) -> web.Response:
         event = await events.get_event(session, request.match_info["event"])
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return _roster_page(request, event, status=400, message="Pilih berkas · choose a file")
+        return _roster_page(request, event, status=400, message=translate(request, "Choose a file."))
     data = upload.file.read()
     limit = request.app[SETTINGS].max_upload_bytes
     if len(data) > limit:
-        message = f"Berkas lebih dari {limit} bita · the file is larger than {limit} bytes"
+        message = translate(request, "The file is larger than %(limit)s bytes.", limit=limit)
         return _roster_page(request, event, status=413, message=message)
     if not data:
-        return _roster_page(request, event, status=400, message="Berkas kosong · the file is empty")
+        return _roster_page(request, event, status=400, message=translate(request, "The file is empty."))
     filename = (upload.filename or "")[:200]
     result = await _dry_or_real(request, event, data, filename, dry_run=True)
     if isinstance(result, web.Response):
@@ -92,7 +93,7 @@ async def roster_import(request: web.Request) -> web.Response:
     assert event.id is not None
     data = uploads.take(event.id, upload_id)
     if data is None:
-        message = "Berkas sudah kedaluwarsa; unggah lagi · the upload has expired; upload it again"
+        message = translate(request, "The upload has expired; upload the file again.")
         return _roster_page(request, event, status=410, message=message)
     result = await _dry_or_real(request, event, data, filename, dry_run=False)
     if isinstance(result, web.Response):

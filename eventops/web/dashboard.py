@@ -8,10 +8,11 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.i18n import format_datetime_id
+from eventops.i18n import format_datetime
 from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
+from eventops.web.locale import request_locale
 from eventops.web.parse import batch_ref
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
@@ -30,8 +31,8 @@ async def dashboard_page(request: web.Request) -> web.Response:
         batch=batch,
         api=f"/api/v1/events/{event.slug}/batches/{batch.code}",
         organiser=principal is not None and principal.role >= Role.organiser,
-        starts=format_datetime_id(batch.starts_at, event.timezone),
-        ends=format_datetime_id(batch.ends_at, event.timezone),
+        starts=format_datetime(batch.starts_at, event.timezone, request_locale(request)),
+        ends=format_datetime(batch.ends_at, event.timezone, request_locale(request)),
         reasons=json.dumps(REASONS, ensure_ascii=False),
         dashboard_js=static_url(request, "dashboard.js"),
         dashboard_css=static_url(request, "dashboard.css"),

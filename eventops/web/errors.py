@@ -1,8 +1,9 @@
-"""Errors to HTTP in one place: one JSON shape {"error", "message"}, never a stack trace."""
+"""Errors to HTTP in one place: one JSON shape {"error", "message", "detail"}, never a stack trace."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -10,9 +11,12 @@ from yarl import URL
 
 from eventops import errors
 from eventops.errors import ErrorCode
-from eventops.keys import TEMPLATES
+from eventops.i18n import translations
 from eventops.storage.db import is_unavailable
 from eventops.web.access import Handler, access_of
+from eventops.web.error_text import message_for
+from eventops.web.locale import request_locale
+from eventops.web.render import render
 
 log = logging.getLogger(__name__)
 
@@ -44,42 +48,22 @@ HTTP_CODES = {
 }
 
 
-# Pages speak Indonesian first: the service's (English) message goes beside as the gloss.
-PAGE_MESSAGES: dict[str, str] = {
-    ErrorCode.PASS_NOT_FOUND: "Kartu peserta ini tidak ada: tautannya salah atau kartunya sudah diganti.",
-    ErrorCode.EVENT_NOT_FOUND: "Acara ini tidak ada.",
-    ErrorCode.BATCH_NOT_FOUND: "Kelompok ini tidak ada di acara ini.",
-    ErrorCode.PARTICIPANT_NOT_FOUND: "Peserta ini tidak ada di acara ini.",
-}
-STATUS_MESSAGES = {
-    400: "Permintaan ini tidak dapat diproses.",
-    403: "Akun Anda tidak punya izin untuk halaman ini.",
-    404: "Halaman atau data ini tidak ada.",
-    409: "Permintaan ini bertentangan dengan keadaan saat ini.",
-    413: "Isinya terlalu besar.",
-    422: "Isian ini tidak valid.",
-    429: "Terlalu banyak permintaan; coba lagi sebentar lagi.",
-}
+def _gettext(request: web.Request) -> Callable[[str], str]:
+    return translations(request_locale(request)).gettext
 
 
-def page_message(status: int, code: str | None) -> str:
-    """The Indonesian sentence an error page leads with."""
-    if code is not None and code in PAGE_MESSAGES:
-        return PAGE_MESSAGES[code]
-    return STATUS_MESSAGES.get(status, "Terjadi kesalahan.")
+def error_response(
+    request: web.Request, status: int, code: ErrorCode, detail: str, **extra: Any
+) -> web.Response:
+    """The one JSON error body: the stable code, its sentence in the request's language, the detail."""
+    body = {"error": code, "message": message_for(code, _gettext(request)), "detail": detail, **extra}
+    return web.json_response(body, status=status)
 
 
-def error_response(status: int, code: ErrorCode, message: str, **extra: Any) -> web.Response:
-    """The one JSON error body."""
-    return web.json_response({"error": code, "message": message, **extra}, status=status)
-
-
-def _page_error(request: web.Request, status: int, message: str, code: str | None = None) -> web.Response:
-    template = request.app[TEMPLATES].get_template("error.html")
-    html = template.render(
-        status=status, message=message, message_id=page_message(status, code), principal=None, csrf=""
-    )
-    return web.Response(text=html, status=status, content_type="text/html")
+def _page_error(request: web.Request, status: int, detail: str, code: str) -> web.Response:
+    """The error page in the request's language; the service's (English) detail below in small print."""
+    message = message_for(code, _gettext(request))
+    return render(request, "error.html", status=status, http_status=status, message=message, detail=detail)
 
 
 def _is_page(request: web.Request) -> bool:
@@ -102,7 +86,7 @@ def _domain_response(request: web.Request, exc: errors.DomainError) -> web.Strea
     extra: dict[str, Any] = {}
     if exc.details:
         extra["errors"] = exc.details
-    return error_response(status, exc.code, exc.message, **extra)
+    return error_response(request, status, exc.code, exc.message, **extra)
 
 
 @web.middleware
@@ -118,13 +102,15 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         code = HTTP_CODES.get(exc.status, ErrorCode.ERROR)
         message = exc.reason if exc.text is None or exc.text.startswith(f"{exc.status}:") else exc.text
         if _is_page(request):
-            return _page_error(request, exc.status, message)
-        return error_response(exc.status, code, message)
+            return _page_error(request, exc.status, message, code)
+        return error_response(request, exc.status, code, message)
     except Exception as exc:
         if is_unavailable(exc):
             return _unavailable(request, exc)
         log.exception("unhandled error on %s %s", request.method, request.rel_url.path)
-        return error_response(500, ErrorCode.INTERNAL, "something went wrong on our side; it has been logged")
+        return error_response(
+            request, 500, ErrorCode.INTERNAL, "something went wrong on our side; it has been logged"
+        )
 
 
 def _unavailable(request: web.Request, exc: Exception) -> web.Response:
@@ -139,8 +125,8 @@ def _unavailable(request: web.Request, exc: Exception) -> web.Response:
     )
     message = "the database is unavailable for a moment; try again in a few seconds"
     if _is_page(request):
-        response = _page_error(request, 503, message)
+        response = _page_error(request, 503, message, ErrorCode.DATABASE_UNAVAILABLE)
     else:
-        response = error_response(503, ErrorCode.DATABASE_UNAVAILABLE, message)
+        response = error_response(request, 503, ErrorCode.DATABASE_UNAVAILABLE, message)
     response.headers["Retry-After"] = str(RETRY_AFTER)
     return response

@@ -7,11 +7,9 @@ from typing import Any
 
 from aiohttp import web
 
-from eventops.i18n import format_time_en, format_time_id
 from eventops.keys import HADIR_LIMITER, SESSIONMAKER
 from eventops.storage.models import Batch, Event
 from eventops.stream import checkpoints
-from eventops.stream.checkpoints import FormAnswer
 from eventops.timeutil import utcnow
 from eventops.web.access import public
 from eventops.web.forwarded import client_address
@@ -39,20 +37,8 @@ def setup_hadir(app: web.Application, limiter: TokenBucket | None = None) -> Non
     app[HADIR_LIMITER] = limiter or TokenBucket(PER_MINUTE, BURST)
 
 
-def _times(answer: FormAnswer, tz: str) -> dict[str, str]:
-    """The answer's times as the page shows them, in the event's zone."""
-    shown = {"opens": answer.opens_at, "closes": answer.closes_at, "recorded": answer.recorded_at}
-    out = {}
-    for name, value in shown.items():
-        if value is not None:
-            out[name] = format_time_id(value, tz)
-            out[name + "_en"] = format_time_en(value, tz)
-    return out
-
-
 def _page(request: web.Request, event: Event | None, batch: Batch | None, **context: Any) -> web.Response:
     context.setdefault("answer", None)
-    context.setdefault("times", {})
     context.setdefault("nip", "")
     context.setdefault("code", "")
     context.setdefault("retry_after", 0)
@@ -91,7 +77,6 @@ async def hadir_submit(request: web.Request) -> web.Response:
         batch,
         status=STATUS[answer.result],
         answer=answer,
-        times=_times(answer, event.timezone),
         # a typo is easier to fix in place; after a success the form is blank for the next person on the
         # same device (offices watch together)
         nip="" if answer.ok else nip.strip(),

@@ -1,4 +1,4 @@
-"""Login and logout: the form, throttled by client address and by user name, and the session cookie."""
+"""Login and logout (the form, throttled by address and by user name, the session cookie); the language."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from aiohttp import web
 
 from eventops.accounts import auth
 from eventops.accounts.auth import PasswordChecker, Role
-from eventops.errors import Unauthorized
-from eventops.keys import LOGIN_LIMITS, PASSWORDS, SESSIONMAKER, SETTINGS
+from eventops.errors import ErrorCode, Invalid, Unauthorized
+from eventops.i18n import LOCALES
+from eventops.keys import LOGIN_LIMITS, PASSWORDS, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.web.access import public, requires
 from eventops.web.auth import SESSION_COOKIE
 from eventops.web.forwarded import client_address
+from eventops.web.locale import LANG_COOKIE
 from eventops.web.parse import FORM_LIMIT, form_fields
 from eventops.web.ratelimit import TokenBucket
 from eventops.web.render import render
@@ -28,6 +30,7 @@ USER_PER_MINUTE, USER_BURST = 5, 5
 # Browsers drop tabs and newlines from URLs and read "\" as "/", so "/\t/evil.example" would become
 # "//evil.example", another site.
 _LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]*")
+LANG_COOKIE_AGE = 365 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ async def _passwords_ctx(app: web.Application) -> AsyncIterator[None]:
     checker.close()
 
 
-def _safe_next(target: str) -> str:
+def safe_next(target: str) -> str:
     """Only local paths: never redirect a login elsewhere."""
     return target if _LOCAL_PATH.fullmatch(target) else "/"
 
@@ -61,7 +64,7 @@ def _safe_next(target: str) -> str:
 def _page(
     request: web.Request, target: str, status: int = 200, failed: bool = False, wait: int = 0
 ) -> web.Response:
-    return render(request, "login.html", status=status, next=_safe_next(target), failed=failed, wait=wait)
+    return render(request, "login.html", status=status, next=safe_next(target), failed=failed, wait=wait)
 
 
 @public(page=True)
@@ -97,7 +100,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _page(request, target, status=401, failed=True)
     limits.by_address.give_back(address)
     limits.by_user.give_back(user)
-    response = web.HTTPSeeOther(location=_safe_next(target))
+    response = web.HTTPSeeOther(location=safe_next(target))
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -117,4 +120,27 @@ async def logout(request: web.Request) -> web.StreamResponse:
         await auth.logout(session, request.cookies.get(SESSION_COOKIE, ""))
     response = web.HTTPSeeOther(location="/login")
     response.del_cookie(SESSION_COOKIE, path="/")
+    raise response
+
+
+@public(page=True, max_body=FORM_LIMIT)
+async def switch_language(request: web.Request) -> web.StreamResponse:
+    """The header's language switch: remember `lang` for the user (or this browser), back to `next`."""
+    lang, target = await form_fields(request, "lang", "next")
+    if lang not in LOCALES:
+        raise Invalid(f"unknown language {lang!r}: use id or en", code=ErrorCode.LANGUAGE)
+    principal = request.get(PRINCIPAL)
+    if principal is not None and principal.user_id is not None:
+        async with request.app[SESSIONMAKER]() as session:
+            await auth.set_language(session, principal.user_id, lang)
+    response = web.HTTPSeeOther(location=safe_next(target))
+    response.set_cookie(
+        LANG_COOKIE,
+        lang,
+        max_age=LANG_COOKIE_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=request.app[SETTINGS].cookie_secure,
+        path="/",
+    )
     raise response

@@ -9,12 +9,10 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.i18n import format_date_id
 from eventops.keys import ENGINE, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.roster.render import qr_png
 from eventops.storage import health
-from eventops.timeutil import zone
 from eventops.web.access import public, requires
 from eventops.web.render import json_response, render
 
@@ -52,16 +50,11 @@ async def pass_page(request: web.Request) -> web.Response:
     """The participant's pass: name, batch, venue, date and the QR, readable on a phone."""
     async with request.app[SESSIONMAKER]() as session:
         view = await passes.pass_view(session, request.match_info["token"])
-    tz = zone(view.timezone)
-    local_start = view.batch.starts_at.astimezone(tz)
     return render(
         request,
         "pass.html",
         status=410 if view.revoked else 200,
         view=view,
-        date_text=format_date_id(local_start.date()),
-        starts=local_start,
-        ends=view.batch.ends_at.astimezone(tz),
     )
 
 

@@ -8,36 +8,71 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from yarl import URL
 
-from eventops.i18n import format_datetime_id, tz_abbrev
-from eventops.keys import PRINCIPAL, TEMPLATES
+from eventops.i18n import (
+    LOCALES,
+    N_,
+    format_clock,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    format_time,
+    translations,
+    tz_abbrev,
+)
+from eventops.keys import PRINCIPAL, TEMPLATES_BY_LOCALE
+from eventops.timeutil import zone
 from eventops.web.auth import csrf_token
+from eventops.web.locale import request_locale
 
-# The header names the role in Indonesian: petugas (door staff), moderator, panitia (organisers).
-ROLE_NAMES_ID = {"staff": "petugas", "moderator": "moderator", "organiser": "panitia"}
+# The header names the role: petugas (door staff), moderator, panitia (organisers) in Indonesian.
+ROLE_NAMES = {"staff": N_("staff"), "moderator": N_("moderator"), "organiser": N_("organiser")}
 
 
-def create_templates() -> jinja2.Environment:
-    """The Jinja2 environment over the packaged templates, autoescaping everything."""
+def create_templates(locale: str) -> jinja2.Environment:
+    """The Jinja2 environment over the packaged templates in one locale, autoescaping everything.
+
+    One environment per locale, its translations installed once: no translation state changes per request.
+    """
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("eventops", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         enable_async=False,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["local_dt"] = lambda value, tz: format_datetime_id(value, tz) if value else ""
+    gettext = translations(locale).gettext
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["lang"] = locale
+    env.globals["languages"] = LOCALES
+    env.filters["local_dt"] = lambda value, tz: format_datetime(value, tz, locale) if value else ""
+    env.filters["local_time"] = lambda value, tz: format_time(value, tz, locale) if value else ""
+    env.filters["local_clock"] = lambda value, tz: format_clock(value, tz, locale) if value else ""
+    env.filters["local_date"] = lambda value, tz: format_date(value.astimezone(zone(tz)).date(), locale)
     env.filters["tz_abbrev"] = tz_abbrev
-    env.filters["role_id"] = lambda role: ROLE_NAMES_ID.get(role.name, role.name)
+    env.filters["number"] = lambda value, decimals=0: format_number(value, locale, decimals)
+    env.filters["percent"] = lambda value, decimals=1: format_percent(value, locale, decimals)
+    env.filters["role_name"] = lambda role: gettext(ROLE_NAMES.get(role.name, role.name))
     return env
 
 
 def render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    """Render a page with the principal and CSRF token every layout needs."""
-    template = request.app[TEMPLATES].get_template(name)
+    """Render a page in the request's language with the principal and CSRF token every layout needs."""
+    template = request.app[TEMPLATES_BY_LOCALE][request_locale(request)].get_template(name)
+    context.setdefault("here", _here(request))
     html = template.render(principal=request.get(PRINCIPAL), csrf=csrf_token(request), **context)
     response = web.Response(text=html, status=status, content_type="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _here(request: web.Request) -> str:
+    """Where the language switch comes back to: this page, or after a form's POST the page that sent it."""
+    if request.method == "GET":
+        return request.rel_url.raw_path_qs
+    return URL(request.headers.get("Referer", "/")).raw_path_qs or "/"
 
 
 def _default(value: object) -> str:

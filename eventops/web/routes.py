@@ -56,6 +56,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_get("/login", login.login_form, name="login_form")
     r.add_post("/login", login.login, name="login")
     r.add_post("/logout", login.logout, name="logout")
+    r.add_post("/account/language", login.switch_language, name="switch_language")
     r.add_get(PASS, pages.pass_page, name="pass_page")
     r.add_get(PASS + "/qr.png", pages.pass_qr, name="pass_qr")
 

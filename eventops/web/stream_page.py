@@ -8,7 +8,7 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.errors import Conflict, ErrorCode, Invalid
-from eventops.i18n import format_datetime_id, format_decimal_id, format_int_id, format_time_id
+from eventops.i18n import N_, format_datetime, format_number, format_time
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
 from eventops.storage.models import Batch, Event
 from eventops.stream import checkpoints
@@ -16,18 +16,19 @@ from eventops.stream.chat_codes import mask_nips
 from eventops.timeutil import to_utc, utcnow, zone
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
+from eventops.web.locale import request_locale
 from eventops.web.parse import batch_of
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type=datetime-local> sends
 DEFAULT_MINUTES = 15
-# The page's sentence for each field the service can refuse, Indonesian first (the service's words go beside).
+# The page's sentence for each field the service can refuse, translated (the service's words go beside).
 FIELD_TEXT = {
-    "code": "Kode: 2–32 huruf atau angka, mis. 4821",
-    "opens_at": "Waktu buka tidak valid",
-    "closes_at": "Waktu tutup harus diisi dan setelah waktu buka",
-    ErrorCode.CHECKPOINT_EXISTS: "Kode ini sudah dipakai di kelompok ini",
+    "code": N_("Code: 2–32 letters or digits, e.g. 4821"),
+    "opens_at": N_("The opening time is not valid"),
+    "closes_at": N_("The closing time is required and after the opening time"),
+    ErrorCode.CHECKPOINT_EXISTS: N_("This code is already used in this batch"),
 }
 FIELDS = ("code", "opens_at", "closes_at")
 
@@ -63,17 +64,16 @@ async def _render(
     view = await request.app[STREAM].view(batch)
     async with request.app[SESSIONMAKER]() as session:
         found = await checkpoints.list_checkpoints(session, batch)
-    tz, now = event.timezone, utcnow()
+    tz, now, locale = event.timezone, utcnow(), request_locale(request)
     recent = [
         {
-            "at": format_datetime_id(m.published_at, tz),
+            "at": format_datetime(m.published_at, tz, locale),
             "author": m.author_name,
             "text": mask_nips(m.text),  # viewers type NIPs: full ones are for organisers only
             "deleted": m.deleted_at is not None,
         }
         for m in view.figures.recent
     ]
-    plan = view.plan
     default_close = (now + timedelta(minutes=DEFAULT_MINUTES)).astimezone(zone(tz)).strftime(LOCAL_INPUT)
     response = render(
         request,
@@ -82,19 +82,16 @@ async def _render(
         event=event,
         batch=batch,
         view=view,
-        reason=REASONS.get(view.stop_reason or "", (view.stop_reason or "", "")),
-        viewers=format_int_id(view.figures.viewers) if view.figures.viewers is not None else None,
-        sampled=format_datetime_id(view.figures.sampled_at, tz) if view.figures.sampled_at else "",
-        updated=format_datetime_id(view.updated_at, tz) if view.updated_at else "",
-        viewer_every=format_decimal_id(plan.viewer_interval_s, 0) if plan else "",
-        chat_every=format_decimal_id(plan.chat_interval_s) if plan else "",
-        chat_every_en=f"{plan.chat_interval_s:.1f}" if plan else "",
+        reason=REASONS.get(view.stop_reason or "", (view.stop_reason or "",) * 2)[locale == "en"],
+        viewers=format_number(view.figures.viewers, locale) if view.figures.viewers is not None else None,
+        sampled=format_datetime(view.figures.sampled_at, tz, locale) if view.figures.sampled_at else "",
+        updated=format_datetime(view.updated_at, tz, locale) if view.updated_at else "",
         checkpoints=[
             {
                 "code": c.code,
-                "opens": format_time_id(c.opens_at, tz),  # a code lives minutes: the time says enough
-                "closes": format_time_id(c.closes_at, tz),
-                "received": format_int_id(n),
+                "opens": format_time(c.opens_at, tz, locale),  # a code lives minutes: the time says enough
+                "closes": format_time(c.closes_at, tz, locale),
+                "received": format_number(n, locale),
                 "state": _state(c.opens_at, c.closes_at, now),
             }
             for c, n in found

@@ -15,7 +15,7 @@ async def test_the_favicon_is_served_to_anyone(client: TestClient) -> None:
     assert "max-age" in resp.headers["Cache-Control"]
 
 
-async def test_error_pages_lead_in_indonesian_with_the_english_beside(
+async def test_error_pages_speak_indonesian_with_the_service_detail_below(
     client: TestClient, tokens: dict[str, str]
 ) -> None:
     await create_event(client, tokens["organiser"])
@@ -24,8 +24,11 @@ async def test_error_pages_lead_in_indonesian_with_the_english_beside(
     assert (
         resp.status == 404
         and "Kartu peserta ini tidak ada" in html
-        and '<span class="en">no such pass' in html
+        and '<p class="muted" lang="en">no such pass' in html
     )
+    resp = await client.get("/p/not-a-real-token", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    html = await resp.text()
+    assert resp.status == 404 and "This pass does not exist" in html and "Kartu peserta" not in html
     resp = await client.get("/stream/bali-2023/K9", headers=bearer(tokens["moderator"]))
     assert resp.status == 404 and "Kelompok ini tidak ada di acara ini" in await resp.text()
     resp = await client.get("/stream/bali-2023/K1", headers=bearer(tokens["staff"]))

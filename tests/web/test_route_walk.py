@@ -56,6 +56,7 @@ BODILESS = {
 }
 FORMS = {
     "login": ("name", "password", "next"),
+    "switch_language": ("lang", "next"),
     "hadir_submit": ("nip", "code"),
     "console_create_event": ("slug", "name", "timezone"),
     "console_save_batch": ("code", "name", "starts_at", "ends_at", "venue", "editing"),
