@@ -37,9 +37,9 @@ test: lint typecheck pytest
 # The UI text (issue 13): extract the msgids of the templates and the Python (babel.cfg) into messages.pot and
 # merge them into both catalogues; then translate the new empty msgstr in eventops/locale/id (English msgids).
 messages: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k translate:2 --no-wrap --sort-by-file \
-		-o eventops/locale/messages.pot .
-	$(BIN)/pybabel update -i eventops/locale/messages.pot -d eventops/locale --no-wrap \
+	$(BIN)/pybabel extract -F babel.cfg -k translate:2 --no-wrap --no-location --sort-output \
+		-o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d eventops/locale --no-wrap \
 		--ignore-obsolete --no-fuzzy-matching
 
 # Checks docker/ without a Docker engine (tests/test_docker.py), and with `docker compose config` where Docker is.
