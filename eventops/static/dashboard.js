@@ -38,7 +38,15 @@
     return readCookie("eventops_csrf") || root.dataset.csrf || "";
   }
 
-  const numberFormat = new Intl.NumberFormat("id-ID");
+  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
+  const EN = document.documentElement.lang === "en";
+  const LOCALE = EN ? "en-GB" : "id-ID";
+  const numberFormat = new Intl.NumberFormat(LOCALE);
+
+  /** The text in the page's language: Indonesian, or English when the page is English and it has some. */
+  function say(id, en) {
+    return EN && en ? en : id;
+  }
 
   function num(value) {
     return typeof value === "number" ? numberFormat.format(value) : "–";
@@ -49,24 +57,18 @@
     if (el) el.textContent = value;
   }
 
-  /** An element with a class and text; `en` adds the English gloss beside it. */
+  /** An element with a class and text: Indonesian `text`, or `en` on an English page. */
   function el(tag, cls, text, en) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (en) {
-      node.append(" ");
-      const gloss = document.createElement("span");
-      gloss.className = "en";
-      gloss.textContent = en;
-      node.append(gloss);
-    }
+    const shown = say(text, en);
+    if (shown !== undefined && shown !== null) node.textContent = String(shown);
     return node;
   }
 
   function clockNow() {
     try {
-      return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: TZ }).format(new Date());
+      return new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: TZ }).format(new Date());
     } catch (_) {
       return new Date().toLocaleTimeString();
     }
@@ -76,7 +78,7 @@
     const d = new Date(iso);
     if (!iso || Number.isNaN(d.getTime())) return "";
     try {
-      return new Intl.DateTimeFormat("id-ID", { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(d);
+      return new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(d);
     } catch (_) {
       return d.toLocaleTimeString();
     }
@@ -110,7 +112,7 @@
     }
     if (resp.status === 401) {
       $("banner").dataset.session = "expired";
-      banner("Sesi berakhir; muat ulang dan masuk lagi. · Session expired; reload and log in again.");
+      banner(say("Sesi berakhir; muat ulang dan masuk lagi.", "Session expired; reload and log in again."));
     }
     if (!resp.ok) throw new HttpError(resp.status, body);
     return body;
@@ -330,15 +332,16 @@
       const chips = el("div", "chips");
       chips.append(el("span", `status-${p.status}`, sid, sen));
       const sources = new Set(p.sources || []);
-      chips.append(chip(sources.has("offline"), p.checked_in_at ? `${SOURCE.offline[0]} ${timeOf(p.checked_in_at)}` : SOURCE.offline[0], SOURCE.offline[1]));
-      chips.append(chip(sources.has("zoom"), `Zoom ${num(p.online_minutes)} mnt`, "min"));
-      chips.append(chip(sources.has("youtube") || sources.has("form"), `Kode ${num(p.checkpoints)}`, "codes"));
+      const venue = say(...SOURCE.offline);
+      chips.append(chip(sources.has("offline"), p.checked_in_at ? `${venue} ${timeOf(p.checked_in_at)}` : venue));
+      chips.append(chip(sources.has("zoom"), `Zoom ${num(p.online_minutes)} ${say("mnt", "min")}`));
+      chips.append(chip(sources.has("youtube") || sources.has("form"), `${say("Kode", "Codes")} ${num(p.checkpoints)}`));
       li.append(chips);
       list.append(li);
     }
     const shown = (r.people || []).length;
     $("roster-more").hidden = r.total <= shown;
-    setText("roster-more", `${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian · ${num(shown)} of ${num(r.total)} shown; narrow the search`);
+    setText("roster-more", say(`${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian`, `${num(shown)} of ${num(r.total)} shown; narrow the search`));
   }
 
   let rosterTimer = null;
@@ -384,12 +387,12 @@
       const who = d.participant ? `${d.participant.name}` : "";
       const text =
         d.state === "dismissed"
-          ? `Diabaikan · Dismissed: ${d.display_name}`
-          : `Disimpan · Saved: ${d.display_name} → ${who}`;
+          ? `${say("Diabaikan", "Dismissed")}: ${d.display_name}`
+          : `${say("Disimpan", "Saved")}: ${d.display_name} → ${who}`;
       decided(li, text);
     } catch (err) {
       for (const b of li.querySelectorAll("button, input")) b.disabled = false;
-      const message = err instanceof HttpError ? err.message : "Jaringan terputus · Network error";
+      const message = err instanceof HttpError ? err.message : say("Jaringan terputus", "Network error");
       const slot = li.querySelector(".item-error");
       slot.textContent = message;
       slot.hidden = false;
@@ -408,11 +411,11 @@
     const [rid, ren] = REASON_TEXT[item.reason] || [item.reason || "", ""];
     const meta = el("div", "meta muted");
     meta.append(
-      el("span", "", `${num(item.connections)} koneksi`, "connections"),
+      el("span", "", `${num(item.connections)} ${say("koneksi", "connections")}`),
       " · ",
-      el("span", "", `${num(item.minutes)} menit`, "minutes"),
+      el("span", "", `${num(item.minutes)} ${say("menit", "minutes")}`),
       " · ",
-      el("span", "", `masuk ${timeOf(item.first_joined)}`, "joined"),
+      el("span", "", `${say("masuk", "joined")} ${timeOf(item.first_joined)}`),
     );
     if (item.email) meta.append(" · ", el("span", "", item.email));
     li.append(meta, el("div", "reason", rid, ren));
@@ -474,7 +477,7 @@
     const shown = (q.items || []).length;
     $("review-empty").hidden = shown > 0;
     $("review-more").hidden = q.total <= shown;
-    setText("review-shown", `${num(shown)} dari ${num(q.total)} · ${num(shown)} of ${num(q.total)} `);
+    setText("review-shown", `${num(shown)} ${say("dari", "of")} ${num(q.total)} `);
   }
 
   // --- who is online and who is not ----------------------------------------------------------------------
@@ -499,7 +502,7 @@
     const shown = (r.participants || []).length;
     $("people-empty").hidden = shown > 0;
     $("people-more").hidden = r.total <= shown;
-    setText("people-more", `${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian · ${num(shown)} of ${num(r.total)} shown; narrow the search`);
+    setText("people-more", say(`${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian`, `${num(shown)} of ${num(r.total)} shown; narrow the search`));
   }
 
   for (const tab of document.querySelectorAll("#people [data-state]")) {
@@ -560,7 +563,7 @@
     try {
       await Promise.all(LOADERS[part].map((f) => f()));
       failing.delete(part);
-      setText("updated", `diperbarui ${clockNow()} · updated`);
+      setText("updated", `${say("diperbarui", "updated")} ${clockNow()}`);
     } catch (err) {
       if (part !== "recap") failing.set(part, err); // a missing recap is not worth an alarm
     } finally {
@@ -576,7 +579,7 @@
   function showFailures() {
     if ($("banner").dataset.session === "expired") return;
     const [err] = failing.values();
-    banner(err ? `Gagal memuat · Failed to load: ${err.message}` : "");
+    banner(err ? `${say("Gagal memuat", "Failed to load")}: ${err.message}` : "");
   }
 
   // --- live stream, with polling as the fallback ---------------------------------------------------------
@@ -647,9 +650,9 @@
     button.disabled = true;
     try {
       const r = await post("/match");
-      showReviewStatus(`Dicocokkan · Matched: ${num(r.matched)} / ${num(r.connections)}`);
+      showReviewStatus(`${say("Dicocokkan", "Matched")}: ${num(r.matched)} / ${num(r.connections)}`);
     } catch (err) {
-      showReviewStatus(err instanceof HttpError ? err.message : "Jaringan terputus · Network error", true);
+      showReviewStatus(err instanceof HttpError ? err.message : say("Jaringan terputus", "Network error"), true);
     } finally {
       button.disabled = false;
       mark("counters", "review");

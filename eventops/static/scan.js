@@ -50,10 +50,17 @@
     return el;
   }
 
-  /** Indonesian text with its English beside it, as the rest of the app writes it. */
+  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
+  const EN = document.documentElement.lang === "en";
+
+  /** The text in the page's language: Indonesian, or English when the page is English and it has some. */
+  function say(id, en) {
+    return EN && en ? en : id;
+  }
+
+  /** An element showing the text in the page's language. */
   function bilingual(el, id, en) {
-    el.textContent = id;
-    if (en) el.append(" ", node("span", "en", en));
+    el.textContent = say(id, en);
     return el;
   }
 
@@ -132,8 +139,13 @@
     return format(iso, "en-GB", DAY, tz);
   }
 
+  /** A time of day as the page's language writes it: 08.12 WITA, or 08:12 WITA. */
+  function timeOf(iso, tz) {
+    return EN ? timeEn(iso, tz) : timeId(iso, tz);
+  }
+
   function intId(n) {
-    return typeof n === "number" ? n.toLocaleString("id-ID") : "–";
+    return typeof n === "number" ? n.toLocaleString(EN ? "en-GB" : "id-ID") : "–";
   }
 
   function apiBase(setup) {
@@ -179,7 +191,7 @@
     showBanner(
       "Sesi berakhir; pindaian tetap tersimpan di antrean.",
       "Session expired; queued scans are kept.",
-      { text: "Masuk lagi / Log in again", href: "/login?next=/scan" },
+      { text: say("Masuk lagi", "Log in again"), href: "/login?next=/scan" },
     );
   }
 
@@ -437,7 +449,7 @@
         const li = node("li", `r-${d.cls}`);
         li.dataset.scanId = entry.scan_id;
         li.dataset.result = d.cls;
-        li.append(node("span", "r-time", timeId(entry.at)));
+        li.append(node("span", "r-time", timeOf(entry.at)));
         li.append(bilingual(node("span", "r-status"), d.id, d.en));
         li.append(node("span", "r-name", d.name || ""));
         return li;
@@ -504,7 +516,7 @@
     try {
       await Queue.add(item); // on disk before anything is sent
     } catch (err) {
-      const message = "Tidak bisa disimpan di perangkat; ulangi. / Could not be saved on this device; retry.";
+      const message = say("Tidak bisa disimpan di perangkat; ulangi.", "Could not be saved on this device; retry.");
       showEntry({ scan_id: item.scan_id, label, kind, state: "refused", status: 0, answer: { message } });
       signal("bad");
       return;
@@ -759,15 +771,15 @@
     const li = node("li");
     li.append(node("strong", "", person.name));
     li.append(node("div", "muted", [person.agency, person.unit].filter(Boolean).join(" · ")));
-    const nip = person.nip ? `NIP ${person.nip}` : "tanpa NIP / no NIP";
+    const nip = person.nip ? `NIP ${person.nip}` : say("tanpa NIP", "no NIP");
     const meta = node("div", "", `${nip} · ${person.batch}`);
     const otherBatch = person.batch !== state.setup.batch;
     if (otherBatch) {
       meta.append(" ", bilingual(node("span", "tag"), "kelompok lain", "other batch"));
     }
     if (person.checked_in_at) {
-      const at = timeId(person.checked_in_at, state.setup.timezone);
-      meta.append(" ", bilingual(node("span", "tag done-tag"), `sudah masuk ${at}`, "already checked in"));
+      const at = timeOf(person.checked_in_at, state.setup.timezone);
+      meta.append(" ", bilingual(node("span", "tag done-tag"), `sudah masuk ${at}`, `already checked in ${at}`));
     }
     li.append(meta);
     li.dataset.batch = person.batch;
@@ -832,8 +844,8 @@
   }
 
   function batchLabel(b, tz) {
-    const day = format(b.starts_at, "id-ID", { day: "numeric", month: "short" }, tz);
-    return `${b.code} · ${day} ${timeId(b.starts_at, tz)} · ${b.name}`;
+    const day = format(b.starts_at, EN ? "en-GB" : "id-ID", { day: "numeric", month: "short" }, tz);
+    return `${b.code} · ${day} ${timeOf(b.starts_at, tz)} · ${b.name}`;
   }
 
   async function fillBatches(slug, wanted) {

@@ -14,8 +14,11 @@
   const POLL_MS = 30000;
   const status = document.getElementById("live-status");
 
+  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
+  const EN = document.documentElement.lang === "en";
+
   function say(id, en) {
-    status.textContent = `${id} · ${en}`;
+    status.textContent = EN ? en : id;
   }
 
   function readCookie(name) {

@@ -56,7 +56,13 @@ def _problems(exc: DomainError) -> dict[str, str]:
 
 def _page_of_error(request: web.Request, name: str, exc: DomainError, **context: Any) -> web.Response:
     return render(
-        request, name, status=status_of(exc), message=exc.message, problems=_problems(exc), **context
+        request,
+        name,
+        status=status_of(exc),
+        message=exc.message,
+        code=exc.code,
+        problems=_problems(exc),
+        **context,
     )
 
 
@@ -138,6 +144,7 @@ async def _event_page(
     editing: str = "",
     status: int = 200,
     message: str = "",
+    code: str = "",
     problems: dict[str, str] | None = None,
 ) -> web.Response:
     async with request.app[SESSIONMAKER]() as session:
@@ -163,6 +170,7 @@ async def _event_page(
         values=values,
         editing=editing,
         message=message,
+        code=code,
         problems=problems or {},
     )
 
@@ -200,6 +208,7 @@ async def save_batch(request: web.Request) -> web.StreamResponse:
             editing=editing,
             status=status_of(exc),
             message=exc.message,
+            code=exc.code,
             problems=_problems(exc),
         )
     raise web.HTTPSeeOther(location=str(request.app.router["console_event"].url_for(event=slug)))

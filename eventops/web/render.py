@@ -25,6 +25,7 @@ from eventops.i18n import (
 from eventops.keys import PRINCIPAL, TEMPLATES_BY_LOCALE
 from eventops.timeutil import zone
 from eventops.web.auth import csrf_token
+from eventops.web.error_text import message_for
 from eventops.web.locale import request_locale
 
 # The header names the role: petugas (door staff), moderator, panitia (organisers) in Indonesian.
@@ -55,6 +56,7 @@ def create_templates(locale: str) -> jinja2.Environment:
     env.filters["number"] = lambda value, decimals=0: format_number(value, locale, decimals)
     env.filters["percent"] = lambda value, decimals=1: format_percent(value, locale, decimals)
     env.filters["role_name"] = lambda role: gettext(ROLE_NAMES.get(role.name, role.name))
+    env.globals["error_message"] = lambda code: message_for(code, gettext)
     return env
 
 

@@ -6,6 +6,7 @@ CI=true, so a CI machine without a browser can never pass silently.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -67,8 +68,16 @@ async def playwright(chromium_path: str) -> AsyncIterator[Any]:
 
 
 async def launch(playwright: Any, chromium_path: str, *extra_args: str) -> Any:
-    """Start headless Chromium with the flags this machine needs."""
-    return await playwright.chromium.launch(executable_path=chromium_path, args=[*CHROMIUM_ARGS, *extra_args])
+    """Start headless Chromium with the flags this machine needs; its contexts speak Indonesian by default.
+
+    Playwright's contexts send `Accept-Language: en-US` unless told a locale, and the pages answer an English
+    browser in English: the users' browsers (and so the tests') are Indonesian unless a test says otherwise.
+    """
+    chromium = await playwright.chromium.launch(
+        executable_path=chromium_path, args=[*CHROMIUM_ARGS, *extra_args]
+    )
+    chromium.new_context = functools.partial(chromium.new_context, locale="id-ID")
+    return chromium
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ async def test_handheld_scan_after_login_checks_in(browser: Any, venue: Venue) -
     assert "/login" in page.url
     await page.fill("#name", "petugas")
     await page.fill("#password", "pintu-masuk-2")
-    await page.click("button[type=submit]")
+    await page.click("form[action='/login'] button[type=submit]")
     await page.wait_for_url("**/scan")
     await choose(page, venue, "K1", "Gate 2")
 
