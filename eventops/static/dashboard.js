@@ -38,15 +38,9 @@
     return readCookie("eventops_csrf") || root.dataset.csrf || "";
   }
 
-  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
-  const EN = document.documentElement.lang === "en";
-  const LOCALE = EN ? "en-GB" : "id-ID";
+  // The page's language (the header's switch); gettext and fill come from i18n.js, the catalogue's messages.
+  const LOCALE = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
   const numberFormat = new Intl.NumberFormat(LOCALE);
-
-  /** The text in the page's language: Indonesian, or English when the page is English and it has some. */
-  function say(id, en) {
-    return EN && en ? en : id;
-  }
 
   function num(value) {
     return typeof value === "number" ? numberFormat.format(value) : "–";
@@ -57,12 +51,11 @@
     if (el) el.textContent = value;
   }
 
-  /** An element with a class and text: Indonesian `text`, or `en` on an English page. */
-  function el(tag, cls, text, en) {
+  /** An element with a class and text. */
+  function el(tag, cls, text) {
     const node = document.createElement(tag);
     if (cls) node.className = cls;
-    const shown = say(text, en);
-    if (shown !== undefined && shown !== null) node.textContent = String(shown);
+    if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
 
@@ -112,7 +105,7 @@
     }
     if (resp.status === 401) {
       $("banner").dataset.session = "expired";
-      banner(say("Sesi berakhir; muat ulang dan masuk lagi.", "Session expired; reload and log in again."));
+      banner(gettext("Session expired; reload and log in again."));
     }
     if (!resp.ok) throw new HttpError(resp.status, body);
     return body;
@@ -156,17 +149,16 @@
     const state = $("yt-state");
     state.textContent = "";
     state.dataset.running = y.running ? "yes" : "no";
-    if (!y.video_id) state.append(el("span", "muted", "Tidak ada siaran", "No stream set"));
-    else if (!y.configured) state.append(el("span", "error", "YouTube belum dikonfigurasi", "YouTube is not configured"));
-    else if (y.running) state.append(el("strong", "ok", "Polling berjalan", "Polling"));
-    else state.append(el("strong", "", "Polling berhenti", "Stopped"));
+    if (!y.video_id) state.append(el("span", "muted", gettext("No stream set")));
+    else if (!y.configured) state.append(el("span", "error", gettext("YouTube is not configured")));
+    else if (y.running) state.append(el("strong", "ok", gettext("Polling on")));
+    else state.append(el("strong", "", gettext("Polling stopped")));
     const why = $("yt-reason");
     why.textContent = "";
     why.hidden = !y.stop_reason;
     why.dataset.stopReason = y.stop_reason || "";
     if (y.stop_reason) {
-      const [id, en] = reasons[y.stop_reason] || [y.stop_reason, ""];
-      why.append(el("span", "", id, en));
+      why.append(el("span", "", reasons[y.stop_reason] || y.stop_reason));
       if (y.detail) why.append(el("span", "muted detail", ` · ${y.detail}`));
     }
   }
@@ -174,21 +166,21 @@
   // --- recap ---------------------------------------------------------------------------------------------
 
   const STATUS = {
-    present: ["Hadir", "Present"],
-    partial: ["Sebagian", "Partial"],
-    absent: ["Tidak hadir", "Absent"],
+    present: gettext("Present"),
+    partial: gettext("Partial"),
+    absent: gettext("Absent"),
   };
   const MODE = {
-    offline: ["Di lokasi", "At the venue"],
-    zoom: ["Zoom", "Zoom"],
-    youtube: ["YouTube", "YouTube"],
-    form: ["Formulir", "Form"],
+    offline: gettext("At the venue"),
+    zoom: gettext("Zoom"),
+    youtube: gettext("YouTube"),
+    form: gettext("Form"),
   };
 
   /** Before the batch ends nobody is absent yet, only not here yet (a K2 dashboard at 07.00 is all "absent"). */
   function statusLabels(phase, frozen) {
     if (frozen || phase === "after") return STATUS;
-    return { ...STATUS, absent: ["Belum hadir", "Not here yet"] };
+    return { ...STATUS, absent: gettext("Not here yet") };
   }
 
   function fillTable(table, counts, labels) {
@@ -197,10 +189,9 @@
     const keys = [...Object.keys(labels), ...Object.keys(counts).filter((k) => !(k in labels))];
     for (const key of keys) {
       if (!(key in counts)) continue;
-      const [id, en] = labels[key] || [key || "–", ""];
       const row = document.createElement("tr");
       row.dataset.key = key;
-      row.append(el("td", "", id, en), el("td", "num", num(counts[key])));
+      row.append(el("td", "", labels[key] || key || "–"), el("td", "num", num(counts[key])));
       body.append(row);
     }
   }
@@ -214,8 +205,8 @@
     const note = $("recap-phase");
     note.textContent = "";
     note.dataset.phase = s.phase || "";
-    if (s.phase === "before" && !s.frozen) note.append(el("span", "", "Kelompok belum dimulai.", "The batch has not started yet."));
-    else if (s.phase === "during" && !s.frozen) note.append(el("span", "", "Kelompok sedang berjalan; angka belum final.", "The batch is running; figures are not final."));
+    if (s.phase === "before" && !s.frozen) note.append(el("span", "", gettext("The batch has not started yet.")));
+    else if (s.phase === "during" && !s.frozen) note.append(el("span", "", gettext("The batch is running; figures are not final.")));
     note.hidden = !note.textContent;
     $("recap").hidden = false;
     fillAgencies(s.by_agency || [], labels);
@@ -229,7 +220,7 @@
     agencyRows = rows;
     const head = $("agency-absent-head");
     head.textContent = "";
-    head.append(el("span", "", labels.absent[0], labels.absent[1]));
+    head.append(el("span", "", labels.absent));
     const select = $("agency-filter");
     const chosen = select.value;
     const names = rows.map((g) => g.agency);
@@ -281,10 +272,10 @@
     for (const c of r.checkpoints || []) {
       const opens = Date.parse(c.opens_at);
       const closes = Date.parse(c.closes_at);
-      const state = closes <= now ? ["ditutup", "closed"] : opens <= now ? ["dibuka", "open"] : ["belum dibuka", "not open yet"];
+      const state = closes <= now ? gettext("closed") : opens <= now ? gettext("open") : gettext("not open yet");
       const tr = el("tr");
       tr.dataset.code = c.code;
-      tr.append(el("td", "", c.code), el("td", closes > now && opens <= now ? "ok" : "muted", state[0], state[1]));
+      tr.append(el("td", "", c.code), el("td", closes > now && opens <= now ? "ok" : "muted", state));
       const answers = el("td", "num", num(c.submissions));
       answers.dataset.answers = String(c.submissions);
       tr.append(answers);
@@ -298,15 +289,15 @@
 
   const ROSTER_LIMIT = 20;
   const SOURCE = {
-    offline: ["Lokasi", "Venue"],
-    zoom: ["Zoom", "Zoom"],
-    youtube: ["YouTube", "YouTube"],
-    form: ["Formulir", "Form"],
+    offline: gettext("On site"),
+    zoom: gettext("Zoom"),
+    youtube: gettext("YouTube"),
+    form: gettext("Form"),
   };
   let rosterLabels = STATUS;
 
-  function chip(on, text, en) {
-    return el("span", on ? "chip on" : "chip", text, en);
+  function chip(on, text) {
+    return el("span", on ? "chip on" : "chip", text);
   }
 
   let rosterAsked = 0; // answers can arrive out of order: only the newest question's answer is shown
@@ -328,20 +319,19 @@
       li.dataset.status = p.status;
       li.append(el("div", "who", p.name));
       li.append(el("div", "muted", [p.agency, p.nip].filter(Boolean).join(" · ")));
-      const [sid, sen] = rosterLabels[p.status] || [p.status, ""];
       const chips = el("div", "chips");
-      chips.append(el("span", `status-${p.status}`, sid, sen));
+      chips.append(el("span", `status-${p.status}`, rosterLabels[p.status] || p.status));
       const sources = new Set(p.sources || []);
-      const venue = say(...SOURCE.offline);
+      const venue = SOURCE.offline;
       chips.append(chip(sources.has("offline"), p.checked_in_at ? `${venue} ${timeOf(p.checked_in_at)}` : venue));
-      chips.append(chip(sources.has("zoom"), `Zoom ${num(p.online_minutes)} ${say("mnt", "min")}`));
-      chips.append(chip(sources.has("youtube") || sources.has("form"), `${say("Kode", "Codes")} ${num(p.checkpoints)}`));
+      chips.append(chip(sources.has("zoom"), `Zoom ${num(p.online_minutes)} ${gettext("min")}`));
+      chips.append(chip(sources.has("youtube") || sources.has("form"), `${gettext("Codes")} ${num(p.checkpoints)}`));
       li.append(chips);
       list.append(li);
     }
     const shown = (r.people || []).length;
     $("roster-more").hidden = r.total <= shown;
-    setText("roster-more", say(`${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian`, `${num(shown)} of ${num(r.total)} shown; narrow the search`));
+    setText("roster-more", fill(gettext("%(shown)s of %(total)s shown; narrow the search"), { shown: num(shown), total: num(r.total) }));
   }
 
   let rosterTimer = null;
@@ -353,14 +343,14 @@
   // --- review queue --------------------------------------------------------------------------------------
 
   const REASON_TEXT = {
-    ambiguous: ["Beberapa nama mirip", "Several close names"],
-    homonym: ["Nama sama pada beberapa peserta", "Same name, several people"],
-    honorific_conflict: ["Gelar tidak cocok", "Titles disagree"],
-    agency_mismatch: ["Instansi tidak cocok", "Agency disagrees"],
-    close_name: ["Nama mirip, belum pasti", "A close name, not certain"],
-    low_score: ["Tidak ada nama yang cukup mirip", "No close name"],
-    device_name: ["Nama perangkat", "A device name"],
-    no_name: ["Tanpa nama", "No name"],
+    ambiguous: gettext("Several close names"),
+    homonym: gettext("Same name, several people"),
+    honorific_conflict: gettext("Titles disagree"),
+    agency_mismatch: gettext("Agency disagrees"),
+    close_name: gettext("A close name, not certain"),
+    low_score: gettext("No close name"),
+    device_name: gettext("A device name"),
+    no_name: gettext("No name"),
   };
 
   function decided(li, text) {
@@ -387,12 +377,12 @@
       const who = d.participant ? `${d.participant.name}` : "";
       const text =
         d.state === "dismissed"
-          ? `${say("Diabaikan", "Dismissed")}: ${d.display_name}`
-          : `${say("Disimpan", "Saved")}: ${d.display_name} → ${who}`;
+          ? `${gettext("Dismissed")}: ${d.display_name}`
+          : `${gettext("Saved")}: ${d.display_name} → ${who}`;
       decided(li, text);
     } catch (err) {
       for (const b of li.querySelectorAll("button, input")) b.disabled = false;
-      const message = err instanceof HttpError ? err.message : say("Jaringan terputus", "Network error");
+      const message = err instanceof HttpError ? err.message : gettext("Network error");
       const slot = li.querySelector(".item-error");
       slot.textContent = message;
       slot.hidden = false;
@@ -408,17 +398,17 @@
     li.dataset.id = String(item.id);
 
     li.append(el("div", "display-name", item.display_name || "—"));
-    const [rid, ren] = REASON_TEXT[item.reason] || [item.reason || "", ""];
+
     const meta = el("div", "meta muted");
     meta.append(
-      el("span", "", `${num(item.connections)} ${say("koneksi", "connections")}`),
+      el("span", "", `${num(item.connections)} ${gettext("connections")}`),
       " · ",
-      el("span", "", `${num(item.minutes)} ${say("menit", "minutes")}`),
+      el("span", "", `${num(item.minutes)} ${gettext("minutes")}`),
       " · ",
-      el("span", "", `${say("masuk", "joined")} ${timeOf(item.first_joined)}`),
+      el("span", "", `${gettext("joined")} ${timeOf(item.first_joined)}`),
     );
     if (item.email) meta.append(" · ", el("span", "", item.email));
-    li.append(meta, el("div", "reason", rid, ren));
+    li.append(meta, el("div", "reason", REASON_TEXT[item.reason] || item.reason || ""));
 
     const choices = el("div", "suggestions");
     for (const s of item.suggestions || []) {
@@ -427,7 +417,7 @@
       b.dataset.ref = String(s.participant_ref);
       b.append(el("strong", "", s.name), " ");
       b.append(el("span", "who", [s.participant_nip_masked, s.agency].filter(Boolean).join(" · ")));
-      b.append(el("span", "pick", "ini dia", "this one"));
+      b.append(el("span", "pick", gettext("this one")));
       b.addEventListener("click", () => decide(li, item, { participant_ref: s.participant_ref }, b));
       choices.append(b);
     }
@@ -442,9 +432,9 @@
     input.placeholder = "NIP (18 angka · digits)";
     input.setAttribute("aria-label", "NIP");
     input.required = true;
-    const save = el("button", "", "Simpan", "Save");
+    const save = el("button", "", gettext("Save"));
     save.type = "submit";
-    const dismiss = el("button", "secondary dismiss", "Abaikan", "Dismiss");
+    const dismiss = el("button", "secondary dismiss", gettext("Dismiss"));
     dismiss.type = "button";
     form.append(input, save, dismiss);
     form.addEventListener("submit", (e) => {
@@ -477,7 +467,7 @@
     const shown = (q.items || []).length;
     $("review-empty").hidden = shown > 0;
     $("review-more").hidden = q.total <= shown;
-    setText("review-shown", `${num(shown)} ${say("dari", "of")} ${num(q.total)} `);
+    setText("review-shown", `${num(shown)} ${gettext("of")} ${num(q.total)} `);
   }
 
   // --- who is online and who is not ----------------------------------------------------------------------
@@ -502,7 +492,7 @@
     const shown = (r.participants || []).length;
     $("people-empty").hidden = shown > 0;
     $("people-more").hidden = r.total <= shown;
-    setText("people-more", say(`${num(shown)} dari ${num(r.total)} ditampilkan; persempit pencarian`, `${num(shown)} of ${num(r.total)} shown; narrow the search`));
+    setText("people-more", fill(gettext("%(shown)s of %(total)s shown; narrow the search"), { shown: num(shown), total: num(r.total) }));
   }
 
   for (const tab of document.querySelectorAll("#people [data-state]")) {
@@ -563,7 +553,7 @@
     try {
       await Promise.all(LOADERS[part].map((f) => f()));
       failing.delete(part);
-      setText("updated", `${say("diperbarui", "updated")} ${clockNow()}`);
+      setText("updated", `${gettext("updated")} ${clockNow()}`);
     } catch (err) {
       if (part !== "recap") failing.set(part, err); // a missing recap is not worth an alarm
     } finally {
@@ -579,7 +569,7 @@
   function showFailures() {
     if ($("banner").dataset.session === "expired") return;
     const [err] = failing.values();
-    banner(err ? `${say("Gagal memuat", "Failed to load")}: ${err.message}` : "");
+    banner(err ? `${gettext("Failed to load")}: ${err.message}` : "");
   }
 
   // --- live stream, with polling as the fallback ---------------------------------------------------------
@@ -601,9 +591,9 @@
     const s = $("live-status");
     s.className = `live ${state}`;
     s.textContent = "";
-    if (state === "open") s.append(el("span", "", "● Langsung", "Live"));
-    else if (state === "connecting") s.append(el("span", "", "Menghubungkan…", "Connecting…"));
-    else s.append(el("span", "", "Terputus: diperbarui tiap 15 dtk", "Stream down: updating every 15 s"));
+    if (state === "open") s.append(el("span", "", gettext("Live")));
+    else if (state === "connecting") s.append(el("span", "", gettext("Connecting…")));
+    else s.append(el("span", "", gettext("Stream down: updating every 15 s")));
   }
 
   let source = null;
@@ -650,9 +640,9 @@
     button.disabled = true;
     try {
       const r = await post("/match");
-      showReviewStatus(`${say("Dicocokkan", "Matched")}: ${num(r.matched)} / ${num(r.connections)}`);
+      showReviewStatus(`${gettext("Matched")}: ${num(r.matched)} / ${num(r.connections)}`);
     } catch (err) {
-      showReviewStatus(err instanceof HttpError ? err.message : say("Jaringan terputus", "Network error"), true);
+      showReviewStatus(err instanceof HttpError ? err.message : gettext("Network error"), true);
     } finally {
       button.disabled = false;
       mark("counters", "review");

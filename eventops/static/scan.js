@@ -50,17 +50,12 @@
     return el;
   }
 
-  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
+  // The page's language (the header's switch); gettext and fill come from i18n.js, the catalogue's messages.
   const EN = document.documentElement.lang === "en";
 
-  /** The text in the page's language: Indonesian, or English when the page is English and it has some. */
-  function say(id, en) {
-    return EN && en ? en : id;
-  }
-
-  /** An element showing the text in the page's language. */
-  function bilingual(el, id, en) {
-    el.textContent = say(id, en);
+  /** The element, now showing `text`. */
+  function showText(el, text) {
+    el.textContent = text;
     return el;
   }
 
@@ -131,12 +126,9 @@
     return t ? `${t} ${ZONES[tz || timeZone()] || ""}`.trim() : "";
   }
 
-  function dayId(iso, tz) {
-    return format(iso, "id-ID", DAY, tz);
-  }
-
-  function dayEn(iso, tz) {
-    return format(iso, "en-GB", DAY, tz);
+  /** A day as the page's language writes it: Senin, 21 Agustus 2023, or Monday, 21 August 2023. */
+  function dayOf(iso, tz) {
+    return format(iso, EN ? "en-GB" : "id-ID", DAY, tz);
   }
 
   /** A time of day as the page's language writes it: 08.12 WITA, or 08:12 WITA. */
@@ -170,11 +162,11 @@
   /* ---------- banner, network and session ---------- */
 
   /** A message above everything; a sticky one stays when the network comes back. */
-  function showBanner(id, en, link, sticky = false) {
+  function showBanner(text, link, sticky = false) {
     const banner = $("banner");
     if (banner.dataset.sticky && !banner.hidden) return;
     banner.dataset.sticky = sticky ? "1" : "";
-    bilingual(banner, id, en);
+    showText(banner, text);
     if (link) {
       const a = node("a", "", link.text);
       a.href = link.href;
@@ -188,10 +180,8 @@
   }
 
   function showSessionLost() {
-    showBanner(
-      "Sesi berakhir; pindaian tetap tersimpan di antrean.",
-      "Session expired; queued scans are kept.",
-      { text: say("Masuk lagi", "Log in again"), href: "/login?next=/scan" },
+    showBanner(gettext("Session expired; queued scans are kept."),
+      { text: gettext("Log in again"), href: "/login?next=/scan" },
     );
   }
 
@@ -221,9 +211,7 @@
           req.onerror = () => reject(req.error);
         }).catch(() => {
           memory = [];
-          showBanner(
-            "Penyimpanan peramban tidak tersedia: antrean hilang jika halaman dimuat ulang.",
-            "Browser storage is unavailable: the queue is lost on reload.",
+          showBanner(gettext("Browser storage is unavailable: the queue is lost on reload."),
             null,
             true,
           );
@@ -338,22 +326,20 @@
     const nip = p && p.nip_masked ? `NIP ${p.nip_masked}` : "";
     switch (entry.state) {
       case "sending":
-        return { cls: "sending", id: "Mengirim…", en: "Sending…", name, detail: [] };
+        return { cls: "sending", text: gettext("Sending…"), name, detail: [] };
       case "pending":
         return {
           cls: "pending",
-          id: "Tertunda",
-          en: "Pending",
+          text: gettext("Pending"),
           name,
-          detail: [["Tersimpan; dikirim saat jaringan kembali.", "Saved; sent when the network is back."]],
+          detail: [gettext("Saved; sent when the network is back.")],
         };
       case "refused":
         return {
           cls: "refused",
-          id: "Ditolak",
-          en: "Refused",
+          text: gettext("Refused"),
           name,
-          detail: [[a.message || `HTTP ${entry.status}`, a.error ? `(${a.error})` : ""]],
+          detail: [[a.message || `HTTP ${entry.status}`, a.error ? `(${a.error})` : ""].filter(Boolean).join(" ")],
         };
       default:
         break;
@@ -364,64 +350,52 @@
         const online = a.participant && a.participant.mode === "online";
         return {
           cls: "ok",
-          id: entry.kind === "walk_in" ? "Hadir (walk-in)" : "Hadir",
-          en: "OK",
+          text: entry.kind === "walk_in" ? gettext("Checked in (walk-in)") : gettext("Checked in"),
           name,
-          detail: [
-            ...(online ? [["Terdaftar daring (Zoom), hadir di lokasi", "Registered to attend online (Zoom), here in person"]] : []),
-            [who, ""],
-            [nip, ""],
-          ],
+          detail: [...(online ? [gettext("Registered to attend online (Zoom), here in person")] : []), who, nip],
         };
       }
       case "duplicate": {
         // "sudah masuk 08.12 WITA di Gate 2": when and where the FIRST check-in was
         const first = a.checked_in_at;
-        const at = first ? [` ${timeId(first)}`, ` at ${timeEn(first)}`] : ["", ""];
-        const where = a.station ? [` di ${a.station}`, ` at ${a.station}`] : ["", ""];
-        return {
-          cls: "duplicate",
-          id: `Sudah masuk${at[0]}${where[0]}`,
-          en: `Already checked in${at[1]}${where[1]}`,
-          name,
-          detail: [[who, ""]],
-        };
+        const at = first ? timeOf(first) : "";
+        let text = gettext("Already checked in");
+        if (at && a.station) text = fill(gettext("Already checked in %(time)s at %(station)s"), { time: at, station: a.station });
+        else if (at) text = fill(gettext("Already checked in %(time)s"), { time: at });
+        return { cls: "duplicate", text, name, detail: [who] };
       }
       case "wrong_batch": {
         const b = a.expected_batch || {};
         return {
           cls: "wrong_batch",
-          id: "Salah kelompok",
-          en: "Wrong batch",
+          text: gettext("Wrong batch"),
           name,
           detail: [
-            [
-              `Terdaftar di kelompok ${b.code || "?"}${b.name ? ` (${b.name})` : ""}: ` +
-                `${dayId(b.starts_at)} ${timeId(b.starts_at)}`,
-              `Registered for batch ${b.code || "?"}: ${dayEn(b.starts_at)} ${timeEn(b.starts_at)}`,
-            ],
-            [who, ""],
+            fill(gettext("Registered for batch %(batch)s: %(day)s %(time)s"), {
+              batch: `${b.code || "?"}${b.name ? ` (${b.name})` : ""}`,
+              day: dayOf(b.starts_at),
+              time: timeOf(b.starts_at),
+            }),
+            who,
           ],
         };
       }
       case "unknown":
         return {
           cls: "unknown",
-          id: "Kartu tidak dikenal",
-          en: "Unknown pass",
+          text: gettext("Unknown pass"),
           name: "",
-          detail: [["Cari peserta dengan NIP atau nama.", "Find the participant by NIP or name."]],
+          detail: [gettext("Find the participant by NIP or name.")],
         };
       case "revoked":
         return {
           cls: "revoked",
-          id: "Kartu sudah dicabut",
-          en: "Pass revoked",
+          text: gettext("Pass revoked"),
           name,
-          detail: [["Minta kartu baru ke panitia.", "Ask the organisers for a new pass."], [who, ""]],
+          detail: [gettext("Ask the organisers for a new pass."), who],
         };
       default:
-        return { cls: "refused", id: "Jawaban tidak dikenal", en: "Unexpected answer", name, detail: [] };
+        return { cls: "refused", text: gettext("Unexpected answer"), name, detail: [] };
     }
   }
 
@@ -431,12 +405,12 @@
     panel.className = `result ${d.cls}`;
     panel.dataset.result = d.cls;
     panel.dataset.scanId = entry.scan_id;
-    bilingual($("result-title"), d.id, d.en);
+    showText($("result-title"), d.text);
     $("result-name").textContent = d.name || "";
     const detail = $("result-detail");
     detail.replaceChildren();
-    for (const [id, en] of d.detail) {
-      if (id || en) detail.append(bilingual(node("div"), id, en));
+    for (const line of d.detail) {
+      if (line) detail.append(showText(node("div"), line));
     }
     state.shownScanId = entry.scan_id;
   }
@@ -450,7 +424,7 @@
         li.dataset.scanId = entry.scan_id;
         li.dataset.result = d.cls;
         li.append(node("span", "r-time", timeOf(entry.at)));
-        li.append(bilingual(node("span", "r-status"), d.id, d.en));
+        li.append(showText(node("span", "r-status"), d.text));
         li.append(node("span", "r-name", d.name || ""));
         return li;
       }),
@@ -516,7 +490,7 @@
     try {
       await Queue.add(item); // on disk before anything is sent
     } catch (err) {
-      const message = say("Tidak bisa disimpan di perangkat; ulangi.", "Could not be saved on this device; retry.");
+      const message = gettext("Could not be saved on this device; retry.");
       showEntry({ scan_id: item.scan_id, label, kind, state: "refused", status: 0, answer: { message } });
       signal("bad");
       return;
@@ -550,7 +524,7 @@
     if (resp.status >= 500 || RETRY_STATUS.has(resp.status)) {
       setNetwork(true);
       if (resp.status === 401 || resp.status === 403) showSessionLost();
-      else showBanner("Server sibuk atau bermasalah; dicoba lagi.", "Server busy or failing; retrying.");
+      else showBanner(gettext("Server busy or failing; retrying."));
       return false;
     }
     setNetwork(true);
@@ -669,23 +643,20 @@
     ctx: null,
   };
 
-  function cameraError(id, en) {
+  function cameraError(text) {
     const el = $("camera-error");
-    bilingual(el, id, en);
+    showText(el, text);
     el.hidden = false;
   }
 
   async function startCamera() {
     $("camera-error").hidden = true;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      cameraError(
-        "Kamera butuh HTTPS (atau localhost); pakai pemindai genggam.",
-        "The camera needs HTTPS (or localhost); use a handheld scanner.",
-      );
+      cameraError(gettext("The camera needs HTTPS (or localhost); use a handheld scanner."));
       return;
     }
     if (typeof window.jsQR !== "function") {
-      cameraError("Pembaca QR tidak termuat.", "The QR decoder did not load.");
+      cameraError(gettext("The QR decoder did not load."));
       return;
     }
     if (cam.stream || cam.starting) return;
@@ -696,7 +667,7 @@
         video: { facingMode: { ideal: "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
       });
     } catch (err) {
-      cameraError(`Kamera tidak bisa dibuka (${err.name}).`, "The camera could not be opened.");
+      cameraError(fill(gettext("The camera could not be opened (%(reason)s)."), { reason: err.name }));
       return;
     } finally {
       cam.starting = false;
@@ -712,7 +683,7 @@
     cam.canvas = cam.canvas || document.createElement("canvas");
     cam.ctx = cam.ctx || cam.canvas.getContext("2d", { willReadFrequently: true });
     localStorage.setItem(CAMERA_KEY, "on");
-    bilingual($("camera-toggle"), "Matikan kamera", "Camera off");
+    showText($("camera-toggle"), gettext("Camera off"));
     cam.raf = requestAnimationFrame(tick);
   }
 
@@ -725,7 +696,7 @@
     video.srcObject = null;
     video.hidden = true;
     if (keepChoice) localStorage.setItem(CAMERA_KEY, "off");
-    bilingual($("camera-toggle"), "Kamera", "Camera");
+    showText($("camera-toggle"), gettext("Camera"));
   }
 
   function tick(now) {
@@ -771,15 +742,15 @@
     const li = node("li");
     li.append(node("strong", "", person.name));
     li.append(node("div", "muted", [person.agency, person.unit].filter(Boolean).join(" · ")));
-    const nip = person.nip ? `NIP ${person.nip}` : say("tanpa NIP", "no NIP");
+    const nip = person.nip ? `NIP ${person.nip}` : gettext("no NIP");
     const meta = node("div", "", `${nip} · ${person.batch}`);
     const otherBatch = person.batch !== state.setup.batch;
     if (otherBatch) {
-      meta.append(" ", bilingual(node("span", "tag"), "kelompok lain", "other batch"));
+      meta.append(" ", showText(node("span", "tag"), gettext("other batch")));
     }
     if (person.checked_in_at) {
       const at = timeOf(person.checked_in_at, state.setup.timezone);
-      meta.append(" ", bilingual(node("span", "tag done-tag"), `sudah masuk ${at}`, `already checked in ${at}`));
+      meta.append(" ", showText(node("span", "tag done-tag"), fill(gettext("already checked in %(time)s"), { time: at })));
     }
     li.append(meta);
     li.dataset.batch = person.batch;
@@ -787,7 +758,7 @@
     // Only the batch's own people, not yet in: anyone else would only earn a "Salah kelompok" or "Sudah masuk".
     if (otherBatch || person.checked_in_at) return li;
     const ref = reference(person);
-    const button = bilingual(node("button", "secondary"), "Masukkan", "Check in");
+    const button = showText(node("button", "secondary"), gettext("Check in"));
     button.type = "button";
     button.disabled = !ref;
     button.addEventListener("click", () => {
@@ -808,16 +779,16 @@
     const status = $("search-status");
     const list = $("search-results");
     list.replaceChildren();
-    bilingual(status, "Mencari…", "Searching…");
+    showText(status, gettext("Searching…"));
     status.hidden = false;
     try {
       const data = await getJSON(`${apiBase(state.setup)}/participants?limit=20&q=${enc(query)}`);
       const found = data.participants || [];
-      if (!found.length) bilingual(status, "Tidak ditemukan.", "Nobody found.");
+      if (!found.length) showText(status, gettext("Nobody found."));
       else status.hidden = true;
       list.replaceChildren(...found.map(resultItem));
     } catch (err) {
-      bilingual(status, "Pencarian gagal (jaringan?).", "The search failed (network?).");
+      showText(status, gettext("The search failed (network?)."));
     }
   }
 
@@ -887,7 +858,7 @@
       if ((data.events || []).some((e) => e.slug === previous.event)) select.value = previous.event;
       await fillBatches(select.value, previous.batch);
     } catch (_) {
-      bilingual(error, "Daftar acara tidak bisa dimuat.", "The events could not be loaded.");
+      showText(error, gettext("The events could not be loaded."));
       error.hidden = false;
     }
   }
@@ -902,7 +873,7 @@
       event = await getJSON(`/api/v1/events/${enc(slug)}`);
     } catch (_) {
       const error = $("setup-error");
-      bilingual(error, "Acara tidak bisa dimuat.", "The event could not be loaded.");
+      showText(error, gettext("The event could not be loaded."));
       error.hidden = false;
       return;
     }

@@ -14,11 +14,9 @@
   const POLL_MS = 30000;
   const status = document.getElementById("live-status");
 
-  // The page's language, chosen by the server (the header's switch): Indonesian unless it says English.
-  const EN = document.documentElement.lang === "en";
-
-  function say(id, en) {
-    status.textContent = EN ? en : id;
+  // gettext comes from i18n.js: the page's language, from the catalogue.
+  function say(text) {
+    status.textContent = text;
   }
 
   function readCookie(name) {
@@ -48,7 +46,7 @@
       }
       root.dataset.refreshed = String(Number(root.dataset.refreshed || 0) + 1);
     } catch (_) {
-      say("Gagal memuat ulang", "Refresh failed");
+      say(gettext("Refresh failed"));
     } finally {
       busy = false;
     }
@@ -61,8 +59,8 @@
 
   function setLive(state) {
     root.dataset.live = state;
-    if (state === "open") say("● Langsung", "Live");
-    else say("Terputus: diperbarui tiap 30 dtk", "Stream down: updating every 30 s");
+    if (state === "open") say(gettext("Live"));
+    else say(gettext("Stream down: updating every 30 s"));
   }
 
   const KINDS = ["checkpoint", "checkpoint_submission", "youtube_viewers", "youtube_state", "youtube_chat"];

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
+from eventops.i18n import N_
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
 from eventops.storage.models import Batch, Checkpoint, Event
 from eventops.stream import checkpoints
@@ -18,29 +19,25 @@ from eventops.web.access import requires
 from eventops.web.parse import Instant, batch_of, batch_ref, json_model
 from eventops.web.render import json_response
 
-# Why polling stopped, for the dashboard: Indonesian first, English beside (codes from StopReason and
-# eventops.stream.job).
-REASONS: dict[str, tuple[str, str]] = {
-    "quota_exceeded": (
-        "Kuota harian YouTube habis; polling berhenti sampai kuota direset (tengah malam waktu Pasifik)",
-        "The YouTube daily quota is spent; polling stops until it resets (midnight Pacific time)",
+# Why polling stopped, for the dashboard and the stream page, translated where shown (codes from StopReason
+# and eventops.stream.job).
+REASONS: dict[str, str] = {
+    "quota_exceeded": N_(
+        "The YouTube daily quota is spent; polling stops until it resets (midnight Pacific time)"
     ),
-    "budget_spent": ("Jatah kuota untuk siaran ini habis", "This stream's share of the daily quota is spent"),
-    "chat_ended": ("Chat langsung sudah berakhir", "The live chat has ended"),
-    "chat_disabled": ("Chat dimatikan oleh pemilik siaran", "The owner turned the live chat off"),
-    "chat_not_found": ("Chat langsung tidak ditemukan", "The live chat was not found"),
-    "video_not_found": ("Video tidak ditemukan; periksa ID video", "Video not found; check the video id"),
-    "broadcast_ended": ("Siaran sudah selesai", "The broadcast has ended"),
-    "forbidden": ("YouTube menolak akses (kunci API?)", "YouTube refused access (the API key?)"),
-    "bad_request": (
-        "Konfigurasi salah (kunci API atau parameter)",
-        "Configuration error (API key or parameter)",
-    ),
-    "unavailable": ("YouTube berulang kali tidak dapat dihubungi", "YouTube was unreachable again and again"),
-    "error": ("Terjadi kesalahan tak terduga", "An unexpected error"),
-    "cancelled": ("Dibatalkan", "Cancelled"),
-    "stopped_by_moderator": ("Dihentikan oleh moderator", "Stopped by a moderator"),
-    "window_closed": ("Waktu kelompok sudah lewat", "The batch's time is over"),
+    "budget_spent": N_("This stream's share of the daily quota is spent"),
+    "chat_ended": N_("The live chat has ended"),
+    "chat_disabled": N_("The owner turned the live chat off"),
+    "chat_not_found": N_("The live chat was not found"),
+    "video_not_found": N_("Video not found; check the video id"),
+    "broadcast_ended": N_("The broadcast has ended"),
+    "forbidden": N_("YouTube refused access (the API key?)"),
+    "bad_request": N_("Configuration error (API key or parameter)"),
+    "unavailable": N_("YouTube was unreachable again and again"),
+    "error": N_("An unexpected error"),
+    "cancelled": N_("Cancelled"),
+    "stopped_by_moderator": N_("Stopped by a moderator"),
+    "window_closed": N_("The batch's time is over"),
 }
 
 

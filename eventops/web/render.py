@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
+from babel.messages.extract import extract_javascript
 from yarl import URL
 
 from eventops.i18n import (
@@ -27,9 +30,25 @@ from eventops.timeutil import zone
 from eventops.web.auth import csrf_token
 from eventops.web.error_text import message_for
 from eventops.web.locale import request_locale
+from eventops.web.strict import static_url
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+KEYWORDS: dict[str, Any] = {"gettext": None}  # in the scripts; also inside `${…}` (parse_template_string)
 
 # The header names the role: petugas (door staff), moderator, panitia (organisers) in Indonesian.
 ROLE_NAMES = {"staff": N_("staff"), "moderator": N_("moderator"), "organiser": N_("organiser")}
+
+
+@functools.cache
+def script_msgids() -> tuple[str, ...]:
+    """Every msgid the static scripts translate (`gettext("…")`), found as `make messages` finds them."""
+    found: dict[str, None] = {}
+    for path in sorted(STATIC.glob("*.js")):
+        with path.open("rb") as script:
+            for _, _, message, _ in extract_javascript(script, KEYWORDS, [], {"parse_template_string": True}):
+                if isinstance(message, str):
+                    found[message] = None
+    return tuple(found)
 
 
 def create_templates(locale: str) -> jinja2.Environment:
@@ -57,6 +76,7 @@ def create_templates(locale: str) -> jinja2.Environment:
     env.filters["percent"] = lambda value, decimals=1: format_percent(value, locale, decimals)
     env.filters["role_name"] = lambda role: gettext(ROLE_NAMES.get(role.name, role.name))
     env.globals["error_message"] = lambda code: message_for(code, gettext)
+    env.globals["js_messages"] = {m: gettext(m) for m in script_msgids() if gettext(m) != m}
     return env
 
 
@@ -64,6 +84,7 @@ def render(request: web.Request, name: str, status: int = 200, **context: Any) -
     """Render a page in the request's language with the principal and CSRF token every layout needs."""
     template = request.app[TEMPLATES_BY_LOCALE][request_locale(request)].get_template(name)
     context.setdefault("here", _here(request))
+    context.setdefault("i18n_js", static_url(request, "i18n.js"))
     html = template.render(principal=request.get(PRINCIPAL), csrf=csrf_token(request), **context)
     response = web.Response(text=html, status=status, content_type="text/html")
     response.headers["Cache-Control"] = "no-store"

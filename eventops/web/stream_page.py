@@ -16,7 +16,7 @@ from eventops.stream.chat_codes import mask_nips
 from eventops.timeutil import to_utc, utcnow, zone
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
-from eventops.web.locale import request_locale
+from eventops.web.locale import request_locale, translate
 from eventops.web.parse import batch_of
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
@@ -82,7 +82,9 @@ async def _render(
         event=event,
         batch=batch,
         view=view,
-        reason=REASONS.get(view.stop_reason or "", (view.stop_reason or "",) * 2)[locale == "en"],
+        reason=translate(request, REASONS[view.stop_reason])
+        if view.stop_reason in REASONS
+        else view.stop_reason,
         viewers=format_number(view.figures.viewers, locale) if view.figures.viewers is not None else None,
         sampled=format_datetime(view.figures.sampled_at, tz, locale) if view.figures.sampled_at else "",
         updated=format_datetime(view.updated_at, tz, locale) if view.updated_at else "",

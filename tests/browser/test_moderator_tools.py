@@ -191,7 +191,8 @@ async def test_roster_search_and_the_agency_filter_show_each_persons_status(
     await expect(page.locator("#agency-list tr")).to_have_count(1)
     await expect(page.locator("#agency-list tr")).to_have_attribute("data-agency", agency)
     people = page.locator("#roster-list li")
-    await expect(people.first).to_be_attached()
+    # the list is asked again when the filter changes: wait for the answer, not for the list shown before it
+    await page.wait_for_function(ONLY_AGENCY_JS, arg=agency)
     for text in await people.locator(".muted").all_inner_texts():
         assert text.startswith(agency)
     await no_horizontal_scroll(page)
@@ -282,6 +283,13 @@ async def test_the_pass_page_fits_a_phone(browser: Any, venue: Venue) -> None:
     finally:
         await context.close()
 
+
+ONLY_AGENCY_JS = """
+agency => {
+  const lines = [...document.querySelectorAll("#roster-list li .muted")];
+  return lines.length > 0 && lines.every(line => line.textContent.startsWith(agency));
+}
+"""
 
 # The contrast ratio of an element's text against the first opaque background behind it (WCAG 2 formula).
 CONTRAST_JS = """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from eventops.accounts import auth
 from eventops.accounts.auth import Role
 from eventops.storage.models import User
 from eventops.web.locale import accepted, choose_locale
+from eventops.web.render import script_msgids
 from tests.helpers import bearer, create_event, db_session, stored
 
 PASSWORD = "rahasia-sekali"
@@ -128,3 +130,19 @@ async def test_numbers_and_dates_follow_the_language(client: TestClient, tokens:
     ).text()
     assert "Senin, 21 Agustus 2023, 08.00 WITA" in indonesian
     assert "Monday, 21 August 2023, 08:00 WITA" in english
+
+
+async def test_the_scripts_get_their_messages_in_the_page_language(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    def messages(html: str) -> dict[str, str]:
+        found = re.search(r'<script type="application/json" id="i18n">(.*?)</script>', html, re.S)
+        assert found is not None
+        return dict(json.loads(found.group(1)))
+
+    indonesian = messages(await (await client.get("/scan", headers=bearer(tokens["staff"]))).text())
+    assert indonesian["Checked in"] == "Hadir" and indonesian["Wrong batch"] == "Salah kelompok"
+    same = {"Zoom", "YouTube"}  # names, the same in both languages
+    assert set(indonesian) == set(script_msgids()) - same  # every other message of every script, translated
+    headers = {**bearer(tokens["staff"]), "Accept-Language": "en"}
+    assert messages(await (await client.get("/scan", headers=headers)).text()) == {}  # the msgids are English
