@@ -591,7 +591,7 @@
     const s = $("live-status");
     s.className = `live ${state}`;
     s.textContent = "";
-    if (state === "open") s.append(el("span", "", gettext("Live")));
+    if (state === "open") s.append(el("span", "", gettext("● Live")));
     else if (state === "connecting") s.append(el("span", "", gettext("Connecting…")));
     else s.append(el("span", "", gettext("Stream down: updating every 15 s")));
   }

@@ -59,7 +59,7 @@
 
   function setLive(state) {
     root.dataset.live = state;
-    if (state === "open") say(gettext("Live"));
+    if (state === "open") say(gettext("● Live"));
     else say(gettext("Stream down: updating every 30 s"));
   }
 
