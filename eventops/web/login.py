@@ -100,17 +100,17 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _page(request, target, status=401, failed=True)
     limits.by_address.give_back(address)
     limits.by_user.give_back(user)
+    raise _back(request, target, SESSION_COOKIE, token, int(auth.SESSION_TTL.total_seconds()))
+
+
+def _back(request: web.Request, target: str, cookie: str, value: str, max_age: int) -> web.HTTPSeeOther:
+    """The redirect to `target` (a local path, else home) that sets an HTTP-only cookie."""
     response = web.HTTPSeeOther(location=safe_next(target))
+    secure = request.app[SETTINGS].cookie_secure
     response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="Lax",
-        secure=request.app[SETTINGS].cookie_secure,
-        max_age=int(auth.SESSION_TTL.total_seconds()),
-        path="/",
+        cookie, value, httponly=True, samesite="Lax", secure=secure, max_age=max_age, path="/"
     )
-    raise response
+    return response
 
 
 @requires(Role.staff, page=True)
@@ -133,14 +133,4 @@ async def switch_language(request: web.Request) -> web.StreamResponse:
     if principal is not None and principal.user_id is not None:
         async with request.app[SESSIONMAKER]() as session:
             await auth.set_language(session, principal.user_id, lang)
-    response = web.HTTPSeeOther(location=safe_next(target))
-    response.set_cookie(
-        LANG_COOKIE,
-        lang,
-        max_age=LANG_COOKIE_AGE,
-        samesite="Lax",
-        httponly=True,
-        secure=request.app[SETTINGS].cookie_secure,
-        path="/",
-    )
-    raise response
+    raise _back(request, target, LANG_COOKIE, lang, LANG_COOKIE_AGE)

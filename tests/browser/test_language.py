@@ -1,11 +1,10 @@
 """The language switch in a real Chromium on a 390 px phone: a user turns the pages into English, the choice
 survives a reload and follows them to another browser, and the scripts' text and times follow too.
-Screenshots under artifacts/screenshots/."""
+Screenshots under artifacts/screenshots/ (console-language-*)."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,12 +17,11 @@ from playwright.async_api import expect
 from eventops.accounts import auth
 from eventops.accounts.auth import Role
 from tests.browser.conftest import Venue
+from tests.browser.test_console import PHONE, fits_the_phone
 from tests.helpers import db_session
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "rahasia-sekali"
 
 
@@ -39,13 +37,6 @@ async def log_in(browser: Any, venue: Venue, name: str) -> Any:
     return page
 
 
-async def fits_the_phone(page: Any, name: str) -> None:
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], (name, width)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"language-{name}.png"), full_page=True)
-
-
 async def test_the_language_switch_turns_a_page_into_english(browser: Any, venue: Venue) -> None:
     async with db_session(venue.db_url) as session:
         await auth.add_user(session, "made", Role.moderator, PASSWORD)
@@ -53,7 +44,7 @@ async def test_the_language_switch_turns_a_page_into_english(browser: Any, venue
     await expect(page.locator("html")).to_have_attribute("lang", "id")
     await expect(page.locator("h1")).to_have_text("Acara")
     await expect(page.locator("header.top")).to_contain_text("made · moderator")
-    await fits_the_phone(page, "home-id")
+    await fits_the_phone(page, "language-home-id")
 
     await page.click("#language button")
     await expect(page).to_have_url(venue.base_url + "/")
@@ -63,13 +54,13 @@ async def test_the_language_switch_turns_a_page_into_english(browser: Any, venue
     await expect(page.locator("#language button")).to_have_text("Bahasa Indonesia")
     await page.reload()
     await expect(page.locator("h1")).to_have_text("Events")
-    await fits_the_phone(page, "home-en")
+    await fits_the_phone(page, "language-home-en")
 
     # the scanner's script speaks the page's language too: its batch list writes times the English way
     await page.goto(venue.base_url + "/scan")
     await expect(page.locator("#setup h1")).to_have_text("Scan passes")
     await expect(page.locator("#setup-batch option").first).to_contain_text("08:00 WITA")
-    await fits_the_phone(page, "scan-en")
+    await fits_the_phone(page, "language-scan-en")
     await page.context.close()
 
     # another browser, no cookies: logging in brings the user's English back

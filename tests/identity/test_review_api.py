@@ -183,7 +183,7 @@ async def test_decision_errors(
         got_status, got = await _decide(client, moderator, target, body)
         assert (got_status, got["error"]) == (status, code), (body, got)
     status, body = await _decide(client, moderator, item, {"participant_nip": world.nips["dewi"]})
-    assert "K2" in body["message"]
+    assert "K2" in body["detail"]  # the service names the batch; `message` is the code's sentence
     assert (await _decide(client, moderator, item, {"dismiss": True}))[0] == 200
     status, body = await _decide(client, moderator, item, {"participant_nip": world.nips["siti"]})
     assert (status, body["error"]) == (409, "already_decided")

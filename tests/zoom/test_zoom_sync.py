@@ -188,7 +188,7 @@ async def test_report_not_ready_is_409_then_the_next_try_succeeds(
     assert resp.status == 409
     body = await resp.json()
     assert body["error"] == "report_not_ready"
-    assert "try again in a few minutes" in body["message"]
+    assert "try again in a few minutes" in body["detail"]
     assert await zoom_table(client, OnlineSession) == []
 
     resp = await client.post(SYNC, headers=bearer(tokens["organiser"]))
