@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from eventops.accounts.auth import TokenCache
+from eventops.attendance.shared import SharedRecords
 from eventops.door import scans_pg
-from eventops.keys import ENGINE, LIVE_HUB, SESSIONMAKER, SETTINGS, TEMPLATES, TOKEN_CACHE
+from eventops.keys import ENGINE, LIVE_HUB, SESSIONMAKER, SETTINGS, SHARED_RECORDS, TEMPLATES, TOKEN_CACHE
 from eventops.live.hub import HUB_KEY, Hub
 from eventops.settings import Settings
 from eventops.storage.db import create_engine, fill_pool, is_sqlite, make_sessionmaker
@@ -70,6 +71,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[ENGINE] = engine = create_engine(url)
     app[LIVE_HUB] = hub = Hub(outbox=not is_sqlite(url))
     app[SESSIONMAKER] = make_sessionmaker(engine, {HUB_KEY: hub})
+    app[SHARED_RECORDS] = SharedRecords(hub)
     yield
     await engine.dispose()
 
