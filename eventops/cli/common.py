@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+import json
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
+from datetime import datetime
 from typing import TypeAlias, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,6 +48,44 @@ def progress_bar(what: str, unit: str) -> Iterator[Callable[[int, int], None]]:
             bar.update(done - bar.n)
 
         yield update
+
+
+def show(
+    records: Sequence[Mapping[str, object]],
+    columns: Mapping[str, str],
+    *,
+    as_json: bool,
+    right: Collection[str] = (),
+) -> None:
+    """A list for people, as a table of `columns` (field → header) each as wide as its widest cell (`right`:
+    right-aligned); or, for scripts (--json), a JSON array of the records, times in ISO 8601."""
+    if as_json:
+        print(
+            json.dumps([{k: _json(v) for k, v in r.items()} for r in records], ensure_ascii=False, indent=2)
+        )
+        return
+    lines = [list(columns.values()), *([_cell(r[field]) for field in columns] for r in records)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(columns))]
+    for line in lines:
+        cells = zip(line, widths, columns, strict=True)
+        print("  ".join(c.rjust(w) if f in right else c.ljust(w) for c, w, f in cells).rstrip())
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M} UTC"
+    return "-" if value is None else str(value)
+
+
+def _json(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def json_option(p: argparse.ArgumentParser) -> None:
+    """--json, for a list command."""
+    p.add_argument(
+        "--json", action="store_true", help="print a JSON array (for scripts) instead of the table"
+    )
 
 
 # What each variable does, for the "environment" section of --help (README has the full table).

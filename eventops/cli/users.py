@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from eventops.accounts import auth
-from eventops.cli.common import Subcommands, command, group, run
+from eventops.cli.common import Subcommands, command, group, json_option, run, show
 from eventops.settings import Settings
 
 
@@ -38,10 +38,17 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_user_list(args: argparse.Namespace, settings: Settings) -> int:
     """List the users: name, role, whether they may log in, when they were added."""
     users = run(settings, auth.list_users)
-    print(f"{'NAME':<24} {'ROLE':<10} {'STATE':<9} ADDED")
-    for user in users:
-        state = "disabled" if user.disabled else "active"
-        print(f"{user.name:<24} {user.role:<10} {state:<9} {user.created_at:%Y-%m-%d %H:%M} UTC")
+    records = [
+        {
+            "name": u.name,
+            "role": u.role,
+            "state": "disabled" if u.disabled else "active",
+            "created_at": u.created_at,
+        }
+        for u in users
+    ]
+    columns = {"name": "NAME", "role": "ROLE", "state": "STATE", "created_at": "ADDED"}
+    show(records, columns, as_json=args.json)
     return 0
 
 
@@ -77,11 +84,19 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_token_list(args: argparse.Namespace, settings: Settings) -> int:
     """List the API tokens by id, name and role (the tokens themselves are stored hashed: never shown)."""
     tokens = run(settings, auth.list_tokens)
-    print(f"{'ID':>5} {'NAME':<24} {'ROLE':<10} {'STATE':<8} CREATED")
-    for token in tokens:
-        state = "revoked" if token.revoked_at is not None else "active"
-        created = f"{token.created_at:%Y-%m-%d %H:%M} UTC"
-        print(f"{token.id:>5} {token.name:<24} {token.role:<10} {state:<8} {created}")
+    records = [
+        {
+            "id": t.id,
+            "name": t.name,
+            "role": t.role,
+            "state": "revoked" if t.revoked_at is not None else "active",
+            "created_at": t.created_at,
+            "revoked_at": t.revoked_at,
+        }
+        for t in tokens
+    ]
+    columns = {"id": "ID", "name": "NAME", "role": "ROLE", "state": "STATE", "created_at": "CREATED"}
+    show(records, columns, as_json=args.json, right={"id"})
     return 0
 
 
@@ -112,7 +127,8 @@ def add_commands(sub: Subcommands) -> None:
         help="the password, at least 8 characters (default: asked on a terminal, else read from stdin's "
         "first line; empty: one is generated and printed)",
     )
-    command(user, "list", cmd_user_list, "list the users, their roles and whether they may log in")
+    p = command(user, "list", cmd_user_list, "list the users, their roles and whether they may log in")
+    json_option(p)
     p = command(user, "passwd", cmd_user_passwd, "set a user's password (their sessions end)")
     p.add_argument("name", help="the login name")
     p.add_argument(
@@ -129,6 +145,7 @@ def add_commands(sub: Subcommands) -> None:
     p.add_argument(
         "--name", required=True, help="what the token is for, e.g. gate-1 (shown in logs and lists)"
     )
-    command(token, "list", cmd_token_list, "list the API tokens (never the tokens themselves)")
+    p = command(token, "list", cmd_token_list, "list the API tokens (never the tokens themselves)")
+    json_option(p)
     p = command(token, "revoke", cmd_token_revoke, "revoke a bearer token")
     p.add_argument("token", metavar="ID_OR_NAME", help="the token's id or name, as `token list` shows them")
