@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from eventops.accounts.auth import TokenCache
+from eventops.attendance.shared import SharedRecords
 from eventops.door import scans_pg
 from eventops.i18n import DEFAULT_LOCALE, LOCALES
 from eventops.keys import (
@@ -17,6 +18,7 @@ from eventops.keys import (
     LIVE_HUB,
     SESSIONMAKER,
     SETTINGS,
+    SHARED_RECORDS,
     TEMPLATES,
     TEMPLATES_BY_LOCALE,
     TOKEN_CACHE,
@@ -80,6 +82,7 @@ async def database_ctx(app: web.Application) -> AsyncIterator[None]:
     app[ENGINE] = engine = create_engine(url)
     app[LIVE_HUB] = hub = Hub(outbox=not is_sqlite(url))
     app[SESSIONMAKER] = make_sessionmaker(engine, {HUB_KEY: hub})
+    app[SHARED_RECORDS] = SharedRecords(hub)
     yield
     await engine.dispose()
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
     from eventops.accounts.auth import PasswordChecker, Principal, TokenCache
+    from eventops.attendance.shared import SharedRecords
     from eventops.identity.review import RosterIndexCache
     from eventops.live.hub import Hub
     from eventops.settings import Settings
@@ -27,6 +28,8 @@ ENGINE: web.AppKey[AsyncEngine] = web.AppKey("engine")
 SESSIONMAKER: web.AppKey[async_sessionmaker[AsyncSession]] = web.AppKey("sessionmaker")
 TEMPLATES: web.AppKey[jinja2.Environment] = web.AppKey("templates")
 LIVE_HUB: web.AppKey[Hub] = web.AppKey("live_hub")
+# The batch records the dashboards read, one computation at a time per batch.
+SHARED_RECORDS: web.AppKey[SharedRecords] = web.AppKey("shared_records")
 
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 CSRF_NEW: web.RequestKey[str] = web.RequestKey("csrf_new")

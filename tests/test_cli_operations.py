@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import re
 import socket
 import subprocess
 import sys
@@ -69,6 +70,34 @@ def test_every_command_and_option_is_described_with_its_environment() -> None:
         assert undescribed == [], (path, undescribed)
     serve_help = eventops("sqlite+aiosqlite:///unused.db", "serve", "--help").stdout
     assert "(default: 8080)" in serve_help and "EVENTOPS_LOG_FORMAT" in serve_help
+
+
+def _parsers(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every parser of the command line, the root and the groups included, with its path."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                yield from _parsers(child, (*path, name))
+
+
+def test_every_parser_describes_itself_its_arguments_and_its_environment() -> None:
+    parsers = dict(_parsers(build_parser()))
+    assert {(), ("user",), ("zoom",), ("zoom", "sync")} <= parsers.keys()
+    for path, parser in parsers.items():
+        assert parser.description, path
+        assert parser.epilog and "EVENTOPS_DATABASE_URL" in parser.epilog, path
+        undescribed = [a.metavar or a.dest for a in parser._actions if not a.help]
+        assert undescribed == [], (path, undescribed)
+    settings_source = (ROOT / "eventops" / "settings.py").read_text(encoding="utf-8")
+    read = {f"EVENTOPS_{name}" for name in re.findall(r'get\("([A-Z_]+)"', settings_source)}
+    root_epilog = parsers[()].epilog or ""
+    for name in read:
+        short = name.replace("EVENTOPS_ZOOM_", "_") if "CLIENT" in name else name
+        assert name in root_epilog or short in root_epilog, name
+    assert "PROMETHEUS_MULTIPROC_DIR" in (parsers[("serve",)].epilog or "")
 
 
 # --- errors an operator can read ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from eventops.attendance.rules import (
 from eventops.catalog import events
 from eventops.errors import Conflict, ErrorCode, Invalid
 from eventops.identity.review import match_pending
+from eventops.live import hub as live
 from eventops.roster.nip import normalise_nip
 from eventops.roster.passes import participant_by_nip
 from eventops.storage.chunks import execute_rows
@@ -213,6 +214,7 @@ async def finalize(
     await execute_rows(conn, insert(RECORDS), rows)
     counts = Counter(r.status for r in attendance.records)
     session.add(_audit(actor, "attendance.finalize", event, batch, batch.code, records=dict(counts)))
+    await live.notify(session, batch.id, "attendance", {"action": "finalize"})
     await session.commit()
     await session.refresh(batch)
     return BatchAttendance(event, batch, attendance.people, attendance.records, frozen=True)
@@ -240,6 +242,8 @@ async def reopen(
     if not await _lock_batch(session, batch, finalized=True, finalized_at=None):
         raise Conflict(f"batch {code!r} is not finalized", code=ErrorCode.NOT_FINALIZED)
     session.add(_audit(actor, "attendance.reopen", event, batch, batch.code, reason=reason))
+    assert batch.id is not None
+    await live.notify(session, batch.id, "attendance", {"action": "reopen"})
     await session.commit()
     await session.refresh(batch)
     return event, batch
@@ -302,13 +306,8 @@ async def add_override(
     session.add(
         _audit(actor, "attendance.override", event, batch, subject, status=status, mode=mode, reason=reason)
     )
+    await live.notify(session, batch.id, "attendance", {"action": "override"})
     await session.commit()
     facts = await load_facts(session, batch, utcnow(), only=person.id)
     [record] = evaluate_batch(facts.rules, facts.facts)
     return OverrideResult(override, facts.people[0], record, event.timezone)
-
-
-async def batch_summary(session: AsyncSession, event_slug: str, code: str) -> tuple[BatchAttendance, Summary]:
-    """The batch's records and their recap (the same records the downloads show)."""
-    attendance = await batch_attendance(session, event_slug, code)
-    return attendance, attendance.summary()

@@ -90,7 +90,8 @@ class RosterIndexCache:
             self._indexes.popitem(last=False)
 
 
-async def _fingerprint(session: AsyncSession, batch_id: int) -> Fingerprint:
+async def roster_fingerprint(session: AsyncSession, batch_id: int) -> Fingerprint:
+    """What changes whenever the batch's roster does: its size, newest id and newest update."""
     c = PARTICIPANTS.c
     query = select(func.count(), func.coalesce(func.max(c.id), 0), func.max(c.updated_at)).where(
         c.batch_id == batch_id
@@ -116,7 +117,8 @@ async def roster_index(
     session: AsyncSession, batch_id: int, cache: RosterIndexCache | None = None
 ) -> RosterIndex:
     """One `RosterIndex` of the batch's roster, from the cache when the roster has not changed."""
-    fingerprint = await _fingerprint(session, batch_id)  # first: the entries read next are at least as new
+    # first: the entries read next are at least as new
+    fingerprint = await roster_fingerprint(session, batch_id)
     index = cache.get(batch_id, fingerprint) if cache is not None else None
     if index is None:
         entries = await roster_entries(session, batch_id)

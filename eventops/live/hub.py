@@ -109,6 +109,7 @@ class Hub:
         self.origin = uuid.uuid4().hex  # this process's mark on what it sends, so it skips its own
         self.outbox: list[Change] | None = [] if outbox else None
         self.closed = False
+        self._versions: dict[int, int] = {}  # changes seen per batch, from here and from other processes
 
     @contextlib.contextmanager
     def subscribe(self, batch_id: int) -> Iterator[asyncio.Queue[Change | None]]:
@@ -127,10 +128,15 @@ class Hub:
 
     def publish(self, change: Change) -> None:
         """Hand a change to every subscriber of its batch, dropping the oldest for a full queue."""
+        self._versions[change.batch_id] = self._versions.get(change.batch_id, 0) + 1
         if self.closed:
             return
         for queue in self._subscribers.get(change.batch_id, ()):
             _put(queue, change)
+
+    def version(self, batch_id: int) -> int:
+        """How many changes of the batch this hub has seen: equal counts mean nothing changed in between."""
+        return self._versions.get(batch_id, 0)
 
     def close(self) -> None:
         """End every subscriber's stream (the server is stopping): its queue gets None after what it holds."""

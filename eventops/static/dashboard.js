@@ -584,6 +584,7 @@
     checkpoint: ["counters"],
     checkpoint_submission: ["counters", "recap", "roster"],
     review: ["counters", "review", "recap", "people", "roster"],
+    attendance: ["counters", "recap", "people", "roster"],
   };
 
   function setLive(state) {

@@ -14,7 +14,12 @@ async def check(engine: AsyncEngine) -> tuple[str, str]:
         async with engine.connect() as conn:
             revision = await current_revision(conn)
     except Exception as exc:  # whatever the driver raises, the answer is the same: not healthy
-        return "unavailable", f"cannot reach the database: {_first_line(exc)}"
+        return "unavailable", unavailable_reason(exc)
+    return schema_state(revision)
+
+
+def schema_state(revision: str | None) -> tuple[str, str]:
+    """`ok` or `schema_outdated` for a database whose schema is at `revision`, and the one-line reason."""
     head = head_revision()
     if revision == head:
         return "ok", f"the database schema is at the newest revision ({head})"
@@ -22,6 +27,8 @@ async def check(engine: AsyncEngine) -> tuple[str, str]:
     return "schema_outdated", f"the database schema {found}, this version needs {head}: run `eventops init`"
 
 
-def _first_line(exc: Exception) -> str:
-    """An error's first line (SQLAlchemy appends the statement and a link on the next ones)."""
-    return str(exc).strip().partition("\n")[0] or type(exc).__name__
+def unavailable_reason(exc: Exception) -> str:
+    """The one line for a database that could not be read: the error's first line (SQLAlchemy appends the
+    statement and a link on the next ones)."""
+    first = str(exc).strip().partition("\n")[0] or type(exc).__name__
+    return f"cannot reach the database: {first}"

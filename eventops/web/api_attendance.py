@@ -14,7 +14,7 @@ from eventops.attendance.facts import Person
 from eventops.attendance.recap import GroupSummary, Summary
 from eventops.attendance.records import BatchAttendance
 from eventops.attendance.rules import AttendanceRecord, Mode, Status
-from eventops.keys import PRINCIPAL, SESSIONMAKER
+from eventops.keys import PRINCIPAL, SESSIONMAKER, SHARED_RECORDS
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import to_utc, utcnow
@@ -187,9 +187,8 @@ async def show_attendance(request: web.Request) -> web.Response:
 async def summary(request: web.Request) -> web.Response:
     """Counts by status, mode and agency."""
     event, code = _path(request)
-    async with request.app[SESSIONMAKER]() as session:
-        att, recap = await attendance.batch_summary(session, event, code)
-    return json_response(summary_json(att, recap))
+    att = await request.app[SHARED_RECORDS].get(request.app[SESSIONMAKER], event, code)
+    return json_response(summary_json(att, att.summary()))
 
 
 @requires(Role.moderator)
@@ -199,8 +198,7 @@ async def people(request: web.Request) -> web.Response:
     q, agency = request.query.get("q", "")[:100], request.query.get("agency", "")[:200]
     limit = query_int(request, "limit", 50, 1, lookup.MAX_LIMIT)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
-    async with request.app[SESSIONMAKER]() as session:
-        att = await attendance.batch_attendance(session, event, code)
+    att = await request.app[SHARED_RECORDS].get(request.app[SESSIONMAKER], event, code)
     found = lookup.find_people(att.rows(), q=q, agency=agency, limit=limit, offset=offset)
     tz = att.event.timezone
     return json_response(

@@ -12,7 +12,7 @@ from eventops.accounts.auth import Role
 from eventops.attendance import records as attendance
 from eventops.attendance.rules import MODES, STATUSES, Mode, Status
 from eventops.catalog import events
-from eventops.keys import HTTP_CLIENT, PRINCIPAL, SESSIONMAKER, SETTINGS
+from eventops.keys import HTTP_CLIENT, PRINCIPAL, SESSIONMAKER, SETTINGS, SHARED_RECORDS
 from eventops.roster import passes
 from eventops.web.access import requires
 from eventops.web.errors import STATUS
@@ -45,8 +45,8 @@ async def _page(
 ) -> web.Response:
     """The batch page, with one form's message (`form` names it) and its typed values kept."""
     slug, code = batch_ref(request)
-    async with request.app[SESSIONMAKER]() as session:
-        att, summary = await attendance.batch_summary(session, slug, code)
+    att = await request.app[SHARED_RECORDS].get(request.app[SESSIONMAKER], slug, code)
+    summary = att.summary()
     api = f"/api/v1/events/{att.event.slug}/batches/{att.batch.code}"
     response = render(
         request,

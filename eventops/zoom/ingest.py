@@ -8,7 +8,6 @@ How events become sessions: `eventops.zoom.sessions`.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from eventops.zoom.sessions import (
     Outcome,
     apply_events,
     connection_key,
+    fit_key,
     pick_batches,
     read_event,
 )
@@ -50,11 +50,6 @@ class Received:
 
     answer: dict[str, str] | None = None
     row: dict[str, Any] | None = None
-
-
-def _fit(text: str, size: int = 200) -> str:
-    """`text` if it fits its column, else a digest (keys must stay distinct, not readable)."""
-    return text if len(text) <= size else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def receive(
@@ -87,11 +82,11 @@ def event_row(event: ZoomWebhookEvent, body: str) -> dict[str, Any]:
     if meeting is not None and person is not None:
         key = connection_key(meeting.uuid, person.user_id, person.participant_uuid, person.user_name)
     return {
-        "dedup_key": _fit(event.dedup_key),
+        "dedup_key": fit_key(event.dedup_key),
         "event": event.event[:64],
         "event_ts": event.event_ts,
         "meeting_id": meeting.id[:64] if meeting else "",
-        "meeting_uuid": _fit(meeting.uuid) if meeting else None,
+        "meeting_uuid": fit_key(meeting.uuid) if meeting else None,
         "connection_key": key,
         "body": body,
         "received_at": utcnow(),

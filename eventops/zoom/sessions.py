@@ -85,8 +85,13 @@ def connection_key(
     else:
         seed = f"{name}|{joined.isoformat() if joined else ''}"
         ident = "h:" + hashlib.sha256(seed.encode()).hexdigest()[:32]
-    key = f"{instance_uuid}/{ident}"
-    return key if len(key) <= 200 else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return fit_key(f"{instance_uuid}/{ident}")
+
+
+def fit_key(text: str, size: int = 200) -> str:
+    """`text` if it fits its key column, else a digest (keys must stay distinct, not readable): how a long
+    meeting uuid, dedup key or connection key is stored, and so how it is looked up."""
+    return text if len(text) <= size else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def moment(event: ZoomWebhookEvent) -> datetime:
@@ -159,7 +164,9 @@ async def _instance_ends(session: AsyncSession, items: list[EventItem]) -> dict[
     if uuids:
         c = EVENTS.c
         query = select(c.body).where(
-            c.meeting_uuid.in_(uuids), c.event.in_(ENDED_EVENTS), c.processed_at.is_not(None)
+            c.meeting_uuid.in_({fit_key(u) for u in uuids}),
+            c.event.in_(ENDED_EVENTS),
+            c.processed_at.is_not(None),
         )
         for (body,) in (await (await session.connection()).execute(query)).all():
             try:

@@ -26,6 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode
 from eventops.keys import ENGINE, HTTP_CLIENT, SESSIONMAKER, ZOOM_INBOX, ZOOM_WORKER
 from eventops.settings import Settings
+from eventops.storage.db import is_unavailable
 from eventops.zoom.ingest import ROUND, pending_ids, process_pending, store_events
 from eventops.zoom.quarantine import describe, quarantine
 from integrations.zoom import ZoomClient
@@ -221,8 +222,9 @@ def _answer(group: list[tuple[dict[str, Any], asyncio.Future[None]]], error: Bas
 
 
 def transient(exc: BaseException) -> bool:
-    """Whether a failure is the database's (lost, shutting down, busy) rather than the data's: retry later."""
-    if isinstance(exc, OperationalError | InterfaceError | OSError | TimeoutError):
+    """Whether a failure is the database's (out of reach, shutting down, busy, no pooled connection free in
+    time) rather than the data's: the delivery stays queued for a later pass, never quarantined."""
+    if is_unavailable(exc) or isinstance(exc, OperationalError | InterfaceError | TimeoutError):
         return True
     if isinstance(exc, DBAPIError):
         # connection (08), rollback (40: deadlock, serialization), resources (53), operator (57), system (58)

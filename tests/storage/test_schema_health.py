@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
@@ -9,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import Pool
 
 from eventops.app import create_app
+from eventops.cli.database import check_database
+from eventops.diagnose import SetupError
 from eventops.settings import Settings
 from eventops.storage.migrations import migrate
 from tests.conftest import BACKENDS, PG_URL, _admin
@@ -54,6 +59,27 @@ def test_serve_refuses_a_database_without_the_schema(empty_db_url: str) -> None:
 async def test_serve_refuses_a_schema_behind_the_newest_revision(empty_db_url: str) -> None:
     migrate(empty_db_url, "0005")
     _refused_naming_init(_serve(empty_db_url))
+
+
+async def test_serve_checks_the_database_on_one_connection(empty_db_url: str) -> None:
+    settings = Settings(database_url=empty_db_url, secret_key="k")
+    opened: list[object] = []
+
+    def count(dbapi_connection: object, _record: object) -> None:
+        opened.append(dbapi_connection)
+
+    event.listen(Pool, "connect", count)  # every pool's, the check's own engine included
+    try:
+        with pytest.raises(SetupError, match="eventops init"):
+            await asyncio.to_thread(check_database, settings)
+        refused = len(opened)
+        migrate(empty_db_url)
+        opened.clear()
+        await asyncio.to_thread(check_database, settings)
+        served = len(opened)
+    finally:
+        event.remove(Pool, "connect", count)
+    assert (refused, served) == (1, 1)
 
 
 async def test_healthz_is_unavailable_until_the_schema_is_at_the_newest_revision(

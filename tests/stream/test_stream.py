@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from eventops.app import create_app
-from eventops.cli import cmd_serve
+from eventops.cli.serve import cmd_serve
 from eventops.errors import BadRequest
 from eventops.keys import STREAM, STREAM_OPTIONS
 from eventops.settings import Settings

@@ -237,26 +237,31 @@ async def test_cheap_matching_by_registrant_email_and_nip_leaves_the_rest_pendin
     }
 
 
+# Zoom's instance uuids are base64 and may be long; one past the column's 200 characters is stored hashed.
+LONG_UUID = EventMeeting(MEETING_ID, "Vg8IdgluR5WDeWIkpJlElQ" * 10 + "==", DAY1.start_time)
+
+
+@pytest.mark.parametrize("meeting", [DAY1, LONG_UUID], ids=["uuid", "uuid-over-200-chars"])
 async def test_ended_closes_open_sessions_even_for_joins_that_come_after_it(
-    client: TestClient, tokens: dict[str, str]
+    client: TestClient, tokens: dict[str, str], meeting: EventMeeting
 ) -> None:
     await _event(client, tokens["organiser"])
     early, stays, late = EventPerson("1", "Early"), EventPerson("2", "Stays"), EventPerson("3", "Late")
     await _send(
         client,
-        joined_event(DAY1, early, at(1)),
-        joined_event(DAY1, stays, at(2)),
-        left_event(DAY1, early, at(60)),
-        ended_event(DAY1, at(235)),
+        joined_event(meeting, early, at(1)),
+        joined_event(meeting, stays, at(2)),
+        left_event(meeting, early, at(60)),
+        ended_event(meeting, at(235)),
     )
-    await _send(client, joined_event(DAY1, late, at(200)))  # delivered after the end
+    await _send(client, joined_event(meeting, late, at(200)))  # delivered after the end
     sessions = {s.display_name: (s.joined_at, s.left_at) for s in await zoom_table(client, OnlineSession)}
     assert sessions == {
         "Early": (at(1), at(60)),
         "Stays": (at(2), at(235)),
         "Late": (at(200), at(235)),
     }
-    await _send(client, left_event(DAY1, late, at(230)))  # its own left still sets the exact time
+    await _send(client, left_event(meeting, late, at(230)))  # its own left still sets the exact time
     late_session = [s for s in await zoom_table(client, OnlineSession) if s.display_name == "Late"]
     assert [(s.joined_at, s.left_at) for s in late_session] == [(at(200), at(230))]
     assert (await _online(client, tokens["moderator"]))["online_now"] == 0
