@@ -15,6 +15,7 @@ from eventops.web import (
     api_review,
     api_roster,
     api_stream,
+    api_timeline,
     api_zoom,
     batch_page,
     console,
@@ -105,6 +106,7 @@ def setup_routes(app: web.Application) -> None:
         r.add_get(f"{BATCH}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
     r.add_get(BATCH + "/summary", api_attendance.summary, name="summary")
     r.add_get(BATCH + "/people", api_attendance.people, name="batch_people")
+    r.add_get(BATCH + "/timeline", api_timeline.batch_timeline, name="batch_timeline")
 
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")
