@@ -20,6 +20,7 @@ from eventops.web import uploads
 from eventops.web.access import requires
 from eventops.web.console import text_field
 from eventops.web.render import render
+from eventops.web.strict import static_url, strict
 
 
 def _roster_page(request: web.Request, event: Event, status: int = 200, **context: Any) -> web.Response:
@@ -32,7 +33,8 @@ def _roster_page(request: web.Request, event: Event, status: int = 200, **contex
         "filename": "",
     }
     page.update(context)
-    return render(request, "console/roster.html", status=status, event=event, **page)
+    page["roster_js"] = static_url(request, "roster.js")
+    return strict(render(request, "console/roster.html", status=status, event=event, **page))
 
 
 @requires(Role.organiser, page=True)
