@@ -68,6 +68,11 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(CONSOLE + "/roster", console_roster.roster_form, name="console_roster")
     r.add_post(CONSOLE + "/roster", console_roster.roster_preview, name="console_roster_preview")
     r.add_post(CONSOLE + "/roster/import", console_roster.roster_import, name="console_roster_import")
+    r.add_get(
+        CONSOLE + "/roster/import/{upload_id}",
+        console_roster.roster_import_progress,
+        name="console_roster_progress",
+    )
     r.add_get(CONSOLE + "/recap", console.recap_page, name="console_recap")
     r.add_get(CONSOLE + "/recap.xlsx", console.recap_xlsx, name="console_recap_xlsx")
 

@@ -21,7 +21,7 @@ from playwright.async_api import expect
 from eventops.accounts import auth
 from eventops.accounts.auth import Role
 from eventops.storage.models import Batch, Participant
-from tests.helpers import create_event, db_session, stored
+from tests.helpers import bearer, create_event, db_session, stored
 from tests.rosters import changed, make_rows, to_csv
 
 pytestmark = pytest.mark.browser
@@ -119,7 +119,7 @@ async def test_an_organiser_builds_an_event_imports_a_roster_and_downloads_the_r
 
 
 # Records, from outside the page's script, every state the upload box goes through and every bar value.
-WATCH_UPLOAD = """() => {
+WATCH_UPLOAD = """(box) => {
   window.seen = { states: [], values: [] };
   new MutationObserver((records) => {
     for (const r of records) {
@@ -127,7 +127,7 @@ WATCH_UPLOAD = """() => {
       const value = r.target.getAttribute("value");
       if (r.attributeName === "value" && value !== null) window.seen.values.push(Number(value));
     }
-  }).observe(document.getElementById("upload-progress"), {
+  }).observe(document.getElementById(box), {
     attributes: true, subtree: true, attributeFilter: ["data-state", "value"],
   });
 }"""
@@ -148,7 +148,7 @@ async def test_a_large_roster_uploads_with_a_progress_bar_then_waits_for_the_che
     await cdp.send("Network.emulateNetworkConditions", conditions)
     data = to_csv(make_rows(4000, batches=("K1", "K2"), seed=21))
     assert len(data) > 400_000
-    await page.evaluate(WATCH_UPLOAD)
+    await page.evaluate(WATCH_UPLOAD, "upload-progress")
     await page.set_input_files("#f-file", files=[_file("peserta-besar.csv", data)])
     await page.click("text=Periksa")
 
@@ -158,7 +158,7 @@ async def test_a_large_roster_uploads_with_a_progress_bar_then_waits_for_the_che
         "() => { const b = document.querySelector('#upload-progress progress');"
         " return b !== null && b.value > 0 && b.value < 100; }"
     )
-    await expect(page.locator("#upload-progress .upload-percent")).to_contain_text("%")
+    await expect(page.locator("#upload-progress .percent")).to_contain_text("%")
     assert 0 < await bar.evaluate("b => b.value") < 100
     await fits_the_phone(page, "roster-uploading")
 
@@ -171,9 +171,16 @@ async def test_a_large_roster_uploads_with_a_progress_bar_then_waits_for_the_che
     assert await stored(db_url, Participant) == []
 
     await cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+    progress_url = await page.get_attribute("#import-form", "data-progress")
+    await page.evaluate(WATCH_UPLOAD, "import-progress")
     await page.click("#import")
     await expect(page.locator('#imported [data-count="created"]')).to_have_text("4000", timeout=120_000)
+    seen = await page.evaluate("window.seen")
+    assert seen is not None and seen["states"][0] == "checking", seen
     assert len(await stored(db_url, Participant)) == 4000
+    # what the page polled while it ran: the import's last word
+    resp = await client.get(progress_url, headers=bearer(tokens["organiser"]))
+    assert (resp.status, await resp.json()) == (200, {"phase": "done", "done": 4000, "total": 4000})
     await context.close()
 
 

@@ -136,7 +136,15 @@ async def test_no_route_answers_hostile_input_with_a_5xx(
 ) -> None:
     await seed_door(client, tokens["organiser"])
     pass_token = (await live_passes(db_url))[SUDARMA]
-    good = {"event": SLUG, "code": "K1", "nip": SUDARMA, "token": pass_token, "id": "1", "checkpoint": "1"}
+    good = {
+        "event": SLUG,
+        "code": "K1",
+        "nip": SUDARMA,
+        "token": pass_token,
+        "id": "1",
+        "checkpoint": "1",
+        "upload_id": "A" * 22,
+    }
     bodies = json_bodies(pass_token)
     auth = bearer(tokens["organiser"])
     failures: list[tuple[str, str, int, str]] = []
