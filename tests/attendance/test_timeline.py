@@ -40,6 +40,11 @@ def m(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
+def e(minutes: float) -> float:
+    """`minutes` after T0, in seconds since the epoch (what the queries read)."""
+    return m(minutes).timestamp()
+
+
 # --- the computation ---------------------------------------------------------------------------------------
 
 
@@ -59,9 +64,9 @@ def test_the_automatic_step_keeps_the_chart_small(hours: float, step: int) -> No
 
 
 TIMES = [m(0), m(10), m(20), m(30), m(40)]
-CHECKINS = [m(-30), m(5), m(10), m(35)]  # one before the window, one exactly at a point
-SESSIONS = [(m(-5), m(15)), (m(10), None), (m(12), m(12.5)), (m(20), m(30)), (m(25), None)]
-SAMPLES = [(m(1), 40), (m(9), 55), (m(21), None), (m(22), 70)]
+CHECKINS = [e(-30), e(5), e(10), e(35)]  # one before the window, one exactly at a point
+SESSIONS = [(e(-5), e(15)), (e(10), None), (e(12), e(12.5)), (e(20), e(30)), (e(25), None)]
+SAMPLES = [(e(1), 40), (e(9), 55), (e(21), None), (e(22), 70)]
 
 
 @pytest.mark.parametrize(
@@ -90,12 +95,12 @@ def test_counts_at_each_point(i: int, venue: int, zoom: int, youtube: int | None
 
 
 def test_while_live_the_last_point_counts_every_check_in() -> None:
-    late = [*CHECKINS, m(41)]  # a door phone whose clock runs ahead of the server's
+    late = [*CHECKINS, e(41)]  # a door phone whose clock runs ahead of the server's
     found = points(TIMES, late, [], [], fresh=timedelta(minutes=10), count_all_at_end=True)
     assert [p.venue for p in found] == [1, 3, 3, 3, 5]
 
 
-moments = st.integers(min_value=-120, max_value=600).map(m)
+moments = st.integers(min_value=-120, max_value=600).map(e)
 
 
 @given(
@@ -106,14 +111,15 @@ moments = st.integers(min_value=-120, max_value=600).map(m)
     step=st.sampled_from([60, 300, 900]),
 )
 def test_counts_agree_with_counting_one_by_one(
-    checkins: list[datetime], spans: list[tuple[datetime, int | None]], step: int
+    checkins: list[float], spans: list[tuple[float, int | None]], step: int
 ) -> None:
-    sessions = [(j, None if d is None else j + timedelta(minutes=d)) for j, d in spans]
+    sessions = [(j, None if d is None else j + 60.0 * d) for j, d in spans]
     times = sample_times(m(0), m(480), step)
     found = points(times, checkins, sessions, [], fresh=timedelta(minutes=5))
     for p in found:
-        assert p.venue == sum(1 for c in checkins if c <= p.t)
-        assert p.zoom == sum(1 for j, left in sessions if j <= p.t and (left is None or left > p.t))
+        t = p.t.timestamp()
+        assert p.venue == sum(1 for c in checkins if c <= t)
+        assert p.zoom == sum(1 for j, left in sessions if j <= t and (left is None or left > t))
         assert p.youtube is None
     assert [p.venue for p in found] == sorted(p.venue for p in found)  # cumulative never falls
 
