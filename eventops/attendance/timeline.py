@@ -19,6 +19,7 @@ request (`bench.timeline`).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,9 +90,9 @@ def window(batch: Batch, now: datetime) -> tuple[datetime, datetime, bool]:
 
 
 def auto_step(span: timedelta) -> int:
-    """The smallest round step that keeps the chart within TARGET_POINTS points."""
+    """The smallest round step that keeps the chart within TARGET_POINTS points (beyond a day a step, any)."""
     seconds = span.total_seconds()
-    return next((s for s in NICE_STEPS if seconds / s <= TARGET_POINTS), NICE_STEPS[-1])
+    return next((s for s in NICE_STEPS if seconds / s <= TARGET_POINTS), math.ceil(seconds / TARGET_POINTS))
 
 
 def sample_times(start: datetime, until: datetime, step: int) -> list[datetime]:

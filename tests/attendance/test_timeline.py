@@ -57,7 +57,7 @@ def test_sample_times_are_steps_from_the_start_then_the_end_itself() -> None:
 
 @pytest.mark.parametrize(
     ("hours", "step"),
-    [(0.5, 60), (4, 60), (6, 120), (20, 300), (6 * 24, 3_600), (10_000, 86_400)],
+    [(0.5, 60), (4, 60), (6, 120), (20, 300), (6 * 24, 3_600), (1_000, 21_600), (10_000, 150_000)],
 )
 def test_the_automatic_step_keeps_the_chart_small(hours: float, step: int) -> None:
     assert auto_step(timedelta(hours=hours)) == step
@@ -240,3 +240,4 @@ def test_the_window_of_a_batch_at_the_ends_of_time_does_not_overflow() -> None:
     start, until, live = window(batch, m(0))
     assert start == datetime(1, 1, 1, tzinfo=UTC) and until == m(0) and live
     assert len(sample_times(start, until, 86_400)) > 1_500  # so the API refuses a step that small
+    assert len(sample_times(start, until, auto_step(until - start))) <= 241  # and picks a longer one itself
