@@ -19,13 +19,13 @@ from eventops.timeutil import utcnow
 from integrations.zoom.fake import EventMeeting, EventPerson, joined_event, left_event
 from tests.helpers import (
     EVENT,
-    ZOOM_SECRET,
     batch_body,
     bearer,
     db_session,
     door_fields,
     live_passes,
     post_zoom,
+    webhook_settings,
     zoom_drained,
 )
 from tests.rosters import make_rows, to_csv
@@ -130,12 +130,7 @@ def test_counts_agree_with_counting_one_by_one(
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     """The app under test, with a Zoom webhook secret."""
-    return Settings(
-        database_url=db_url,
-        secret_key="test-secret",
-        public_url="http://eventops.test",
-        zoom_webhook_secret=ZOOM_SECRET,
-    )
+    return webhook_settings(db_url)
 
 
 async def _running_batch(client: TestClient, organiser: str, now: datetime) -> None:

@@ -30,11 +30,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "artifacts" / "scr
 PHONE = {"width": 390, "height": 844}
 
 
-async def organiser_context(browser: Any, base_url: str, db_url: str) -> Any:
+async def organiser_context(browser: Any, base_url: str, db_url: str, **options: Any) -> Any:
     """A phone-sized context logged in as an organiser (session and double-submit CSRF cookies)."""
     async with db_session(db_url) as session:
         token = await auth.create_token(session, Role.organiser, "panitia-provinsi", kind="session")
-    context = await browser.new_context(viewport=PHONE, accept_downloads=True)
+    context = await browser.new_context(viewport=PHONE, accept_downloads=True, **options)
     await context.add_cookies(
         [
             {"name": "eventops_session", "value": token, "url": base_url},
@@ -189,15 +189,7 @@ async def test_without_javascript_the_roster_form_still_previews(
 ) -> None:
     slug = await create_event(client, tokens["organiser"])
     base_url = str(client.make_url("")).rstrip("/")
-    async with db_session(db_url) as session:
-        token = await auth.create_token(session, Role.organiser, "panitia-tanpa-js", kind="session")
-    context = await browser.new_context(viewport=PHONE, java_script_enabled=False)
-    await context.add_cookies(
-        [
-            {"name": "eventops_session", "value": token, "url": base_url},
-            {"name": "eventops_csrf", "value": "csrf-" + token[-16:], "url": base_url},
-        ]
-    )
+    context = await organiser_context(browser, base_url, db_url, java_script_enabled=False)
     page = await context.new_page()
     await page.goto(f"{base_url}/events/{slug}/roster")
     await page.set_input_files("#f-file", files=[_file("peserta.csv", to_csv(make_rows(30, seed=3)))])

@@ -21,7 +21,7 @@ from sqlmodel import select
 from eventops.storage.models import Batch, CheckIn
 from eventops.timeutil import utcnow
 from tests.browser.conftest import Venue, no_horizontal_scroll, shot
-from tests.helpers import add_connections, bearer, connection, db_session, door_fields, stored
+from tests.helpers import add_connections, connection, db_session, scan, stored
 
 pytestmark = pytest.mark.browser
 
@@ -64,12 +64,8 @@ async def test_the_chart_draws_and_a_scan_moves_its_venue_line_without_a_reload(
     await no_horizontal_scroll(page)
 
     person = venue.in_batch("K1")[1]
-    resp = await client.post(
-        f"/api/v1/events/{venue.slug}/batches/K1/scans",
-        json={"token": person.token, **door_fields(station="Gate 1")},
-        headers=bearer(tokens["staff"]),
-    )
-    assert (resp.status, (await resp.json())["result"]) == (200, "ok")
+    status, answer = await scan(client, tokens["staff"], person.token, "K1")
+    assert (status, answer["result"]) == (200, "ok")
     assert len(await stored(venue.db_url, CheckIn)) == 1
 
     # no reload: the stream's `checkin` event refetched the chart (at most every 5 s)
