@@ -15,6 +15,7 @@ from eventops.web import (
     api_review,
     api_roster,
     api_stream,
+    api_timeline,
     api_zoom,
     batch_page,
     console,
@@ -67,6 +68,11 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(CONSOLE + "/roster", console_roster.roster_form, name="console_roster")
     r.add_post(CONSOLE + "/roster", console_roster.roster_preview, name="console_roster_preview")
     r.add_post(CONSOLE + "/roster/import", console_roster.roster_import, name="console_roster_import")
+    r.add_get(
+        CONSOLE + "/roster/import/{upload_id}",
+        console_roster.roster_import_progress,
+        name="console_roster_progress",
+    )
     r.add_get(CONSOLE + "/recap", console.recap_page, name="console_recap")
     r.add_get(CONSOLE + "/recap.xlsx", console.recap_xlsx, name="console_recap_xlsx")
 
@@ -105,6 +111,7 @@ def setup_routes(app: web.Application) -> None:
         r.add_get(f"{BATCH}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
     r.add_get(BATCH + "/summary", api_attendance.summary, name="summary")
     r.add_get(BATCH + "/people", api_attendance.people, name="batch_people")
+    r.add_get(BATCH + "/timeline", api_timeline.batch_timeline, name="batch_timeline")
 
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")

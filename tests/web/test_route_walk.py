@@ -16,11 +16,20 @@ from tests.helpers import EVENT, SUDARMA, batch_body, bearer, door_fields, live_
 SLUG = EVENT["slug"]
 HOSTILE_PARTS = ["%00", "a%00b", "%ED%A0%80", "2147483648", "-1", "9" * 40, "%2e%2e", "x" * 300, "K1%27--"]
 HOSTILE_QUERIES = [
-    {"q": "\x00", "batch": "\x00", "state": "\x00", "station": "\x00", "limit": "\x00", "dry_run": "\x00"},
+    {
+        "q": "\x00",
+        "batch": "\x00",
+        "state": "\x00",
+        "station": "\x00",
+        "limit": "\x00",
+        "dry_run": "\x00",
+        "step": "\x00",
+    },
     {
         "q": "\udcff".encode("utf-8", "surrogatepass").decode("latin-1"),
         "limit": "9" * 40,
         "offset": "-" + "9" * 40,
+        "step": "9" * 40,
     },
     {"q": "9" * 18, "batch": "K1' OR 1=1 --", "state": "everything", "limit": "-1", "offset": "1e99"},
     {"q": "x" * 2000, "station": "y" * 2000},
@@ -127,7 +136,15 @@ async def test_no_route_answers_hostile_input_with_a_5xx(
 ) -> None:
     await seed_door(client, tokens["organiser"])
     pass_token = (await live_passes(db_url))[SUDARMA]
-    good = {"event": SLUG, "code": "K1", "nip": SUDARMA, "token": pass_token, "id": "1", "checkpoint": "1"}
+    good = {
+        "event": SLUG,
+        "code": "K1",
+        "nip": SUDARMA,
+        "token": pass_token,
+        "id": "1",
+        "checkpoint": "1",
+        "upload_id": "A" * 22,
+    }
     bodies = json_bodies(pass_token)
     auth = bearer(tokens["organiser"])
     failures: list[tuple[str, str, int, str]] = []
