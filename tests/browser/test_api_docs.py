@@ -47,3 +47,18 @@ async def test_the_api_page_renders_every_operation_without_logging_in(browser: 
     assert problems == []  # a refused script or style (CSP) shows up here
     assert outside == []
     await context.close()
+
+
+async def test_the_api_page_fits_a_phone(browser: Any, venue: Venue) -> None:
+    context = await browser.new_context(viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await page.goto(venue.base_url + "/api/v1/docs")
+    await page.locator(".opblock").first.wait_for()
+    scan = page.locator("#operations-door-scan_pass")
+    await scan.locator(".opblock-summary").click()
+    await scan.locator(".responses-wrapper").wait_for()
+    await scan.scroll_into_view_if_needed()
+    await page.screenshot(path=str(SCREENSHOTS / "api_docs_phone.png"))
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page scrolls sideways: {width} px"
+    await context.close()
