@@ -19,9 +19,9 @@ from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import to_utc, utcnow
-from eventops.web import schemas
+from eventops.web import schemas_records as schemas
 from eventops.web.access import Handler, requires
-from eventops.web.apidoc import JSON, PAGING, documented
+from eventops.web.apidoc import PAGING, documented
 from eventops.web.parse import json_model, query_int
 from eventops.web.render import json_response
 
@@ -203,7 +203,7 @@ async def show_attendance(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
-@documented(JSON)
+@documented(schemas.Summary)
 async def summary(request: web.Request) -> web.Response:
     """Counts by status, mode and agency."""
     event, code = _path(request)
@@ -213,7 +213,7 @@ async def summary(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
-@documented(JSON, query={"q": str, "agency": str, **PAGING})
+@documented(schemas.People, query={"q": str, "agency": str, **PAGING})
 async def people(request: web.Request) -> web.Response:
     """The batch's people by name or NIP (?q=) and agency (?agency=), each with the status of all channels."""
     event, code = _path(request)

@@ -20,7 +20,7 @@ from eventops.roster import passes
 from eventops.timeutil import zone
 from eventops.web import schemas
 from eventops.web.access import requires
-from eventops.web.apidoc import JSON, documented
+from eventops.web.apidoc import documented
 from eventops.web.parse import Instant, json_model, query_int
 from eventops.web.render import json_response
 
@@ -169,7 +169,7 @@ def _walk_in_json(item: checkin_walkins.WalkIn, tz: str, public_url: str) -> dic
 
 
 @requires(Role.organiser)
-@documented(JSON)
+@documented(schemas.WalkInList)
 async def list_walk_ins(request: web.Request) -> web.Response:
     """The event's walk-ins for the organisers' review (full personal data)."""
     async with request.app[SESSIONMAKER]() as session:
@@ -180,7 +180,7 @@ async def list_walk_ins(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
-@documented(JSON)
+@documented(schemas.CheckinStats)
 async def checkin_stats(request: web.Request) -> web.Response:
     """The batch's counter: checked in, expected (all and in person), walk-ins."""
     async with request.app[SESSIONMAKER]() as session:
@@ -189,7 +189,7 @@ async def checkin_stats(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
-@documented(JSON, query={"station": str, "limit": int})
+@documented(schemas.RecentScans, query={"station": str, "limit": int})
 async def recent_scans(request: web.Request) -> web.Response:
     """The batch's latest scans, newest first; ?station= narrows to one station, ?limit= (1-200, 20)."""
     limit = query_int(request, "limit", 20, 1, 200)

@@ -18,7 +18,7 @@ from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
 from eventops.timeutil import zone
-from eventops.web import schemas
+from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
 from eventops.web.apidoc import JSON, PAGING, documented
 from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int

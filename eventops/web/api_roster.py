@@ -17,7 +17,7 @@ from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Participant
 from eventops.web import schemas
 from eventops.web.access import requires
-from eventops.web.apidoc import JSON, PAGING, ROSTER_UPLOAD, documented
+from eventops.web.apidoc import PAGING, ROSTER_UPLOAD, documented
 from eventops.web.parse import batch_ref, query_flag, query_int, read_body
 from eventops.web.render import json_response
 
@@ -41,7 +41,7 @@ async def _upload(request: web.Request) -> tuple[bytes, str | None, str | None]:
 
 @requires(Role.organiser)
 @documented(
-    JSON,
+    schemas.RosterImport,
     upload=ROSTER_UPLOAD,
     query={"dry_run": bool},
     errors={

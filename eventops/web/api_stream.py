@@ -15,7 +15,7 @@ from eventops.storage.models import Batch, Checkpoint, Event
 from eventops.stream import checkpoints
 from eventops.stream.supervisor import PollRound, StreamView
 from eventops.timeutil import utcnow, zone
-from eventops.web import schemas
+from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
 from eventops.web.apidoc import JSON, documented
 from eventops.web.parse import Instant, batch_of, batch_ref, json_model

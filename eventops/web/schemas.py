@@ -12,10 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from eventops.attendance.rules import Flag, Mode, Source, Status
 from eventops.door.answers import ScanResult
 from eventops.errors import ErrorCode
-from eventops.identity.states import ReviewState
 
 
 class Answer(BaseModel):
@@ -154,160 +152,62 @@ class ScanReply(Answer):
     pass_url: str | None = Field(default=None, description="walk-ins only: their new pass")
 
 
-class Override(Answer):
-    """Who overrode a record, when and why."""
+class CheckinStats(Answer):
+    """A batch's door counter."""
 
-    by: str
-    at: datetime
-    reason: str
+    checked_in: int
+    expected: int
+    expected_offline: int
+    walk_ins: int
 
 
-class AttendanceRecord(Answer):
-    """One participant's attendance record in a batch (full NIP: organisers only)."""
+class RecentScan(Answer):
+    """One stored scan."""
 
+    scan_id: str
+    result: ScanResult
+    method: str
+    name: str | None
+    station: str
+    scanned_at: datetime
+    received_at: datetime
+
+
+class RecentScans(Answer):
+    """A batch's latest scans, newest first."""
+
+    scans: list[RecentScan]
+
+
+class WalkIn(Answer):
+    """A walk-in with their personal data (organisers)."""
+
+    participant_id: int
     nip: str | None
     name: str
     agency: str
     unit: str
-    batch: str
-    walk_in: bool
-    status: Status
-    mode: Mode | None
-    checked_in_at: datetime | None
-    online_minutes: int
-    checkpoints: int
-    first_seen: datetime | None
-    last_seen: datetime | None
-    sources: list[Source]
-    flags: list[Flag]
-    computed_status: Status
-    computed_mode: Mode | None
-    override: Override | None
-
-
-class BatchState(Answer):
-    """Whether a batch is frozen (finalized)."""
-
-    event: str
-    batch: str
-    frozen: bool
-    finalized_at: datetime | None
-
-
-class Attendance(BatchState):
-    """A batch's records: frozen once finalized, else computed now."""
-
-    count: int
-    records: list[AttendanceRecord]
-
-
-class Finalized(BatchState):
-    """What finalizing froze."""
-
-    count: int
-    by_status: dict[str, int]
-
-
-class OverrideReply(Answer):
-    """The override's id and the record it changed."""
-
-    id: int
-    record: AttendanceRecord
-
-
-class ReviewPerson(Answer):
-    """A participant as moderators see it: the NIP masked, an opaque reference to send back."""
-
-    participant_ref: int
-    participant_nip_masked: str | None
-    name: str
-    agency: str
-
-
-class Suggestion(ReviewPerson):
-    """A roster participant the name may belong to."""
-
-    score: float
-
-
-class ReviewItem(Answer):
-    """Unmatched Zoom connections under one display name."""
-
-    id: int
-    display_name: str
     email: str | None
-    connections: int
-    first_joined: datetime
-    minutes: int
-    reason: str | None
-    suggestions: list[Suggestion]
-    one_candidate: int | None = Field(description="the participant_ref accepting in bulk would pick")
-
-
-class ReviewQueue(Answer):
-    """A page of the review queue."""
-
-    event: str
+    phone: str | None
     batch: str
-    total: int
-    items: list[ReviewItem]
+    registered_at: datetime
+    checked_in_at: datetime | None
+    station: str | None
+    registered_by: str | None
+    pass_url: str | None
 
 
-class ReviewGroup(Answer):
-    """The items whose first suggestion is one person (or, without one, that share a reason)."""
+class WalkInList(Answer):
+    """An event's walk-ins."""
 
-    person: ReviewPerson | None
-    reason: str | None
-    minutes: int
-    items: list[ReviewItem]
+    walk_ins: list[WalkIn]
 
 
-class ReviewByPerson(Answer):
-    """A page of the review queue by suggested person."""
+class RosterImport(Answer):
+    """What a roster import stored (or, with dry_run, would store)."""
 
-    event: str
-    batch: str
-    total: int
-    items_total: int
-    groups: list[ReviewGroup]
-
-
-class Decision(Answer):
-    """What a decision did."""
-
-    id: int
-    display_name: str
-    state: ReviewState
-    connections: int
-    participant: ReviewPerson | None
-    alias: str | None
-
-
-class Skipped(Answer):
-    """An item a bulk request left, with the error code deciding it alone would have answered."""
-
-    id: int
-    error: ErrorCode
-
-
-class BulkDecision(Answer):
-    """What a bulk request decided and skipped."""
-
-    decided: list[Decision]
-    skipped: list[Skipped]
-
-
-class Checkpoint(Answer):
-    """A checkpoint code of a batch and its answers so far."""
-
-    code: str
-    opens_at: datetime
-    closes_at: datetime
-    created_by: str
-    submissions: int
-
-
-class CheckpointList(Answer):
-    """A batch's checkpoints."""
-
-    checkpoints: list[Checkpoint]
+    created: int
+    updated: int
+    unchanged: int
+    dry_run: bool
+    warnings: list[dict[str, Any]] = Field(description="`{row, column, code, message}` per row kept, warned")

@@ -18,7 +18,7 @@ import eventops
 from eventops.accounts.auth import Role
 from eventops.web.access import access_of, requires
 from eventops.web.openapi import build_document
-from tests.helpers import EVENT, SUDARMA, batch_body, bearer, door_fields, live_passes, seed_door
+from tests.helpers import DOOR_ROSTER, EVENT, SUDARMA, batch_body, bearer, door_fields, live_passes, seed_door
 from tests.web.test_route_walk import fill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,6 +173,14 @@ async def test_real_answers_validate_against_the_documented_schemas(
     await answer("POST", batch + "/scans", 200, staff, json=unknown)
     walk_in = {"name": "Tamu", "agency": "Pemprov Bali", **door_fields()}
     assert "pass_url" in await answer("POST", batch + "/walkins", 200, staff, json=walk_in)
+    await answer("GET", batch + "/checkins/stats", 200, staff)
+    await answer("GET", batch + "/scans", 200, staff)
+    await answer("GET", event + "/walkins", 200, organiser)
+    await answer(
+        "POST", event + "/roster", 200, organiser, data=DOOR_ROSTER.encode(), params={"dry_run": "1"}
+    )
+    await answer("GET", batch + "/summary", 200, organiser)
+    assert (await answer("GET", batch + "/people", 200, organiser))["people"]
     records = await answer("GET", batch + "/attendance", 200, organiser)
     assert records["records"]
     await answer("POST", batch + "/finalize", 200, organiser)
