@@ -38,7 +38,7 @@ FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
 
 
 @public()
-@documented("image/x-icon")
+@documented("image/vnd.microsoft.icon")
 async def favicon(request: web.Request) -> web.StreamResponse:
     """/favicon.ico, which every browser asks for whatever the page links."""
     return web.FileResponse(FAVICON, headers={"Cache-Control": "public, max-age=86400"})
