@@ -20,7 +20,7 @@ from eventops.storage.models import Participant
 from eventops.timeutil import zone
 from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
-from eventops.web.apidoc import JSON, PAGING, documented
+from eventops.web.apidoc import PAGING, documented
 from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
 from eventops.web.render import json_response
 
@@ -136,7 +136,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 
 
 @requires(Role.moderator)
-@documented(JSON)
+@documented(schemas.MatchRun)
 async def match(request: web.Request) -> web.Response:
     """Match the batch's pending Zoom connections to its roster now; counts by method and reason."""
     async with request.app[SESSIONMAKER]() as session:

@@ -8,6 +8,7 @@ from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode
 from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS, ZOOM_WORKER
+from eventops.web import schemas
 from eventops.web.access import requires
 from eventops.web.apidoc import JSON, documented
 from eventops.web.parse import batch_ref, path_id
@@ -30,7 +31,7 @@ ZOOM_ERRORS = {
 
 
 @requires(Role.moderator)
-@documented(JSON)
+@documented(schemas.ZoomOnline)
 async def online(request: web.Request) -> web.Response:
     """Sessions of the batch open now, matched and not, and in all."""
     async with request.app[SESSIONMAKER]() as session:
@@ -71,7 +72,7 @@ async def quarantined(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
-@documented(JSON, errors={404: (ErrorCode.NOT_FOUND,)})
+@documented(schemas.QueuedAgain, errors={404: (ErrorCode.NOT_FOUND,)})
 async def retry_delivery(request: web.Request) -> web.Response:
     """Put a quarantined delivery back in the worker's queue (after whatever stopped it was fixed)."""
     row_id = path_id(request, "quarantined Zoom delivery", ErrorCode.NOT_FOUND)

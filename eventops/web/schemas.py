@@ -211,3 +211,40 @@ class RosterImport(Answer):
     unchanged: int
     dry_run: bool
     warnings: list[dict[str, Any]] = Field(description="`{row, column, code, message}` per row kept, warned")
+
+
+class ZoomOnline(Answer):
+    """A batch's Zoom sessions open now, matched to the roster and not, and in all."""
+
+    online_now: int
+    matched: int
+    unmatched: int
+    participants_online: int
+    sessions_total: int
+
+
+class OnlinePerson(Answer):
+    """A participant with their Zoom presence (NIP masked)."""
+
+    id: int
+    name: str
+    nip: str | None
+    agency: str
+    mode: str
+    online_now: bool
+    minutes: int
+    connections: int
+
+
+class OnlinePage(Answer):
+    """A page of the batch's participants by Zoom presence, and how many match the filter."""
+
+    total: int
+    participants: list[OnlinePerson]
+
+
+class QueuedAgain(Answer):
+    """A quarantined delivery back in the worker's queue."""
+
+    id: int
+    status: Literal["queued"]

@@ -225,3 +225,16 @@ class People(BatchState):
     phase: Phase
     total: int
     people: list[PersonStatus]
+
+
+class MatchRun(Answer):
+    """What one matching run did: connections and distinct names examined, matches by method, the rest by
+    reason."""
+
+    event: str
+    batch: str
+    connections: int
+    groups: int
+    matched: int
+    methods: dict[str, int]
+    reasons: dict[str, int]

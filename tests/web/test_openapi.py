@@ -181,6 +181,9 @@ async def test_real_answers_validate_against_the_documented_schemas(
     )
     await answer("GET", batch + "/summary", 200, organiser)
     assert (await answer("GET", batch + "/people", 200, organiser))["people"]
+    await answer("GET", batch + "/zoom/online", 200, organiser)
+    assert (await answer("GET", batch + "/zoom/participants", 200, organiser))["participants"]
+    await answer("POST", batch + "/match", 200, organiser)
     records = await answer("GET", batch + "/attendance", 200, organiser)
     assert records["records"]
     await answer("POST", batch + "/finalize", 200, organiser)
