@@ -12,12 +12,13 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.errors import Invalid, NotFound
+from eventops.errors import ErrorCode, Invalid, NotFound
 from eventops.keys import SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.storage.models import Event
-from eventops.web import uploads
+from eventops.web import schemas_records, uploads
 from eventops.web.access import requires
+from eventops.web.apidoc import documented
 from eventops.web.console import text_field
 from eventops.web.render import json_response, render
 from eventops.web.strict import static_url, strict
@@ -122,6 +123,7 @@ async def roster_import(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(schemas_records.ImportProgress, errors={404: (ErrorCode.NOT_FOUND,)})
 async def roster_import_progress(request: web.Request) -> web.Response:
     """GET /events/{event}/roster/import/{upload_id}: how far that import has got, for the page to poll.
 

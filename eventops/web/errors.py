@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from eventops import errors
@@ -112,6 +113,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except errors.DomainError as exc:
         return _domain_response(request, exc)
+    except HttpProcessingError:  # a malformed part of a multipart body, met as the handler reads it
+        message = "a part of the multipart body is malformed"
+        if _is_page(request):
+            return _page_error(request, 400, message)
+        return error_response(400, ErrorCode.BAD_BODY, message)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -10,6 +10,7 @@ from eventops.web import (
     admin,
     api_attendance,
     api_checkin,
+    api_docs,
     api_events,
     api_online,
     api_review,
@@ -50,6 +51,7 @@ STREAM = "/stream/{event}/{code}"
 def setup_routes(app: web.Application) -> None:
     """Register every handler on the app's router."""
     r = app.router
+    api_docs.setup_api_docs(app)
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/metrics", metrics.metrics_page, name="metrics")
     r.add_get("/favicon.ico", pages.favicon, name="favicon")
@@ -59,6 +61,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/logout", login.logout, name="logout")
     r.add_get(PASS, pages.pass_page, name="pass_page")
     r.add_get(PASS + "/qr.png", pages.pass_qr, name="pass_qr")
+    r.add_get("/api/v1/openapi.json", api_docs.openapi_json, name="openapi")  # the API described (issue 14)
+    r.add_get("/api/v1/docs", api_docs.docs_page, name="api_docs")
 
     # the organisers' console pages (issue 13); /events/new before /events/{event}
     r.add_get("/events/new", console.new_event_form, name="console_new_event")
