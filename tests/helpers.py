@@ -269,6 +269,16 @@ async def stored(db_url: str, model: type[Any]) -> list[Any]:
 ZOOM_SECRET = "fake_webhook_secret_token"
 
 
+def webhook_settings(db_url: str) -> Settings:
+    """Test settings with the Zoom webhook secret the signed test deliveries use."""
+    return Settings(
+        database_url=db_url,
+        secret_key="test-secret",
+        public_url="http://eventops.test",
+        zoom_webhook_secret=ZOOM_SECRET,
+    )
+
+
 async def post_zoom(
     client: TestClient, event: Any, *, secret: str = ZOOM_SECRET, timestamp: int | None = None
 ) -> Any:

@@ -163,6 +163,84 @@
     }
   }
 
+  // --- the chart: venue, Zoom and YouTube over the batch's time (uPlot; definitions in attendance/timeline.py) ---
+
+  const SERIES = [
+    ["venue", gettext("At the venue")],
+    ["zoom", "Zoom"],
+    ["youtube", "YouTube"],
+  ];
+  const CHART_HEIGHT = 220;
+  let chart = null;
+
+  function chartOptions(width) {
+    const colours = getComputedStyle($("timeline"));
+    const options = {
+      width,
+      height: CHART_HEIGHT,
+      legend: { show: false }, // the summary line above the chart is the legend, in words and at any width
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(5, Math.ceil(max * 1.1))] } },
+      axes: [{ label: gettext("Time"), values: tickLabels }, { label: gettext("People"), size: 56 }],
+      series: [
+        {},
+        ...SERIES.map(([key, name]) => ({
+          label: name,
+          stroke: colours.getPropertyValue(`--c-${key}`).trim(),
+          width: 2,
+          points: { show: false },
+        })),
+      ],
+    };
+    if (TZ && typeof uPlot.tzDate === "function") options.tzDate = (ts) => uPlot.tzDate(new Date(ts * 1e3), TZ);
+    return options;
+  }
+
+  /** Times as the page's language writes them (13.30 or 13:30, in the event's zone), with the date when the
+   * chart spans days. */
+  function tickLabels(u, splits) {
+    const xs = u.data[0];
+    const days = xs.length > 1 && xs[xs.length - 1] - xs[0] > 86400;
+    const options = { hour: "2-digit", minute: "2-digit", timeZone: TZ, ...(days ? { day: "numeric", month: "short" } : {}) };
+    let format;
+    try {
+      format = new Intl.DateTimeFormat(LOCALE, options);
+    } catch (_) {
+      format = new Intl.DateTimeFormat(LOCALE, { ...options, timeZone: undefined });
+    }
+    return splits.map((ts) => format.format(new Date(ts * 1000)));
+  }
+
+  function showSummary(point) {
+    const line = $("chart-summary");
+    line.textContent = "";
+    for (const [key, name] of SERIES) {
+      const value = point ? point[key] : null;
+      line.dataset[key] = value === null || value === undefined ? "" : String(value);
+      const item = el("span", "item");
+      item.append(el("span", `sw sw-${key}`), `${name} `, el("strong", "", num(value)));
+      line.append(item);
+    }
+  }
+
+  async function loadChart() {
+    const r = await call("/timeline");
+    const points = r.points || [];
+    showSummary(points[points.length - 1]);
+    $("chart").dataset.points = String(points.length);
+    if (typeof window.uPlot !== "function") return; // the counters and the summary still work without it
+    const data = [points.map((p) => Date.parse(p.t) / 1000), ...SERIES.map(([key]) => points.map((p) => p[key] ?? null))];
+    if (chart) chart.setData(data);
+    else chart = new uPlot(chartOptions($("chart").clientWidth), data, $("chart"));
+  }
+
+  if ("ResizeObserver" in window) {
+    new ResizeObserver(() => {
+      const width = $("chart").clientWidth;
+      if (chart && width && width !== chart.width) chart.setSize({ width, height: CHART_HEIGHT });
+    }).observe($("chart"));
+  }
+
   // --- recap ---------------------------------------------------------------------------------------------
 
   const STATUS = {
@@ -520,11 +598,13 @@
     recap: [loadRecap],
     people: [loadPeople],
     roster: [loadRoster],
+    chart: [loadChart],
   };
   // The least time between two loads of a part: the counters are cheap; the review queue runs the matcher
   // and the recap computes every record of the batch, so a burst of joins must not load them each time.
   // The roster search computes every record too: typing loads it at once, changes at most every 30 s.
-  const MIN_MS = { counters: 1000, review: 5000, recap: 30000, people: 5000, roster: 30000 };
+  // The chart reads every check-in and Zoom session of the batch: at most every 5 s.
+  const MIN_MS = { counters: 1000, review: 5000, recap: 30000, people: 5000, roster: 30000, chart: 5000 };
   const last = {};
   const due = {};
   const busy = {};
@@ -560,8 +640,10 @@
       busy[part] = false;
       showFailures();
       if (again[part]) {
+        // It was asked for (typed, or due) while a load ran: load it now, not an interval later, or a
+        // search typed during the first load would wait 30 s for its answer.
         again[part] = false;
-        mark(part);
+        load(part);
       }
     }
   }
@@ -575,10 +657,10 @@
   // --- live stream, with polling as the fallback ---------------------------------------------------------
 
   const ON_EVENT = {
-    hello: ["counters", "review", "recap", "people", "roster"],
-    checkin: ["counters", "recap", "roster"],
-    zoom: ["counters", "review", "recap", "people", "roster"],
-    youtube_viewers: ["counters"],
+    hello: ["counters", "review", "recap", "people", "roster", "chart"],
+    checkin: ["counters", "recap", "roster", "chart"],
+    zoom: ["counters", "review", "recap", "people", "roster", "chart"],
+    youtube_viewers: ["counters", "chart"],
     youtube_state: ["counters"],
     youtube_chat: ["counters"],
     checkpoint: ["counters"],
@@ -604,7 +686,7 @@
     reconnect = null;
     if (!("EventSource" in window)) {
       setLive("polling");
-      mark("counters", "review", "recap", "people", "roster");
+      mark("counters", "review", "recap", "people", "roster", "chart");
       return;
     }
     setLive("connecting");
@@ -618,7 +700,7 @@
     }
     source.onerror = () => {
       // The browser retries by itself while CONNECTING; a CLOSED stream (e.g. a 401 or 404) is ours to reopen.
-      if (root.dataset.live !== "polling") mark("counters", "review", "recap", "people", "roster");
+      if (root.dataset.live !== "polling") mark("counters", "review", "recap", "people", "roster", "chart");
       setLive("polling");
       if (source.readyState === EventSource.CLOSED && reconnect === null) {
         source = null;
@@ -628,8 +710,13 @@
   }
 
   setInterval(() => {
-    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap", "people", "roster");
+    if (root.dataset.live !== "open" && !document.hidden) mark("counters", "review", "recap", "people", "roster", "chart");
   }, POLL_MS);
+
+  // The chart's last point is now: move it on once a minute even when nothing happens.
+  setInterval(() => {
+    if (root.dataset.live === "open" && !document.hidden) mark("chart");
+  }, 60000);
 
   $("review-next").addEventListener("click", () => {
     reviewLimit += REVIEW_PAGE;

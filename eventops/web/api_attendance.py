@@ -14,11 +14,14 @@ from eventops.attendance.facts import Person
 from eventops.attendance.recap import GroupSummary, Summary
 from eventops.attendance.records import BatchAttendance
 from eventops.attendance.rules import AttendanceRecord, Mode, Status
+from eventops.errors import ErrorCode
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SHARED_RECORDS
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import to_utc, utcnow
+from eventops.web import schemas_records as schemas
 from eventops.web.access import Handler, requires
+from eventops.web.apidoc import PAGING, documented
 from eventops.web.parse import json_model, query_int
 from eventops.web.render import json_response
 
@@ -135,6 +138,7 @@ def summary_json(att: BatchAttendance, summary: Summary) -> dict[str, Any]:
 
 
 @requires(Role.organiser)
+@documented(schemas.Finalized, errors={409: (ErrorCode.ALREADY_FINALIZED, ErrorCode.BATCH_NOT_ENDED)})
 async def finalize(request: web.Request) -> web.Response:
     """Compute and freeze the batch's records."""
     event, code = _path(request)
@@ -146,6 +150,11 @@ async def finalize(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(
+    schemas.BatchState,
+    body=ReopenIn,
+    errors={409: (ErrorCode.NOT_FINALIZED,), 422: (ErrorCode.REASON_REQUIRED,)},
+)
 async def reopen(request: web.Request) -> web.Response:
     """Unfreeze a finalized batch, with a reason (audited)."""
     body = await json_model(request, ReopenIn)
@@ -156,6 +165,15 @@ async def reopen(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(
+    schemas.OverrideReply,
+    status=201,
+    body=OverrideIn,
+    errors={
+        409: (ErrorCode.BATCH_FINALIZED,),
+        422: (ErrorCode.REASON_REQUIRED, ErrorCode.PARTICIPANT_NOT_IN_BATCH),
+    },
+)
 async def add_override(request: web.Request) -> web.Response:
     """Override one participant's record, with a reason (audited)."""
     body = await json_model(request, OverrideIn)
@@ -175,6 +193,7 @@ async def add_override(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(schemas.Attendance)
 async def show_attendance(request: web.Request) -> web.Response:
     """The records as JSON: frozen once finalized, else computed now."""
     event, code = _path(request)
@@ -184,6 +203,7 @@ async def show_attendance(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.Summary)
 async def summary(request: web.Request) -> web.Response:
     """Counts by status, mode and agency."""
     event, code = _path(request)
@@ -192,6 +212,7 @@ async def summary(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.People, query={"q": str, "agency": str, **PAGING})
 async def people(request: web.Request) -> web.Response:
     """The batch's people by name or NIP (?q=) and agency (?agency=), each with the status of all channels."""
     event, code = _path(request)
@@ -229,6 +250,7 @@ def download(fmt: str) -> Handler:
     """The handler of one download format (csv, xlsx or pdf)."""
 
     @requires(Role.organiser)
+    @documented(exports.FORMATS[fmt][0].partition(";")[0])
     async def handler(request: web.Request) -> web.Response:
         event, code = _path(request)
         async with request.app[SESSIONMAKER]() as session:

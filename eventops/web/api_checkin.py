@@ -14,15 +14,19 @@ from eventops.door import scans as checkin
 from eventops.door import scans_pg as checkin_pg
 from eventops.door import walkins as checkin_walkins
 from eventops.door.answers import Method, ScanAnswer
+from eventops.errors import ErrorCode
 from eventops.keys import METRICS, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.timeutil import zone
+from eventops.web import schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import documented
 from eventops.web.parse import Instant, json_model, query_int
 from eventops.web.render import json_response
 
 SCAN_BODY_LIMIT = 16 * 1024
 SCAN_ID_PATTERN = r"^[A-Za-z0-9-]{8,64}$"
+DOOR_ERRORS = {409: (ErrorCode.SCAN_ID_USED,), 422: (ErrorCode.SCAN_TOO_OLD, ErrorCode.BAD_TOKEN)}
 
 
 class _ScanFields(BaseModel):
@@ -90,6 +94,7 @@ def _answer(request: web.Request, answer: ScanAnswer, method: Method) -> web.Res
 
 
 @requires(Role.staff)
+@documented(schemas.ScanReply, body=ScanIn, errors=DOOR_ERRORS)
 async def scan(request: web.Request) -> web.Response:
     """A pass scanned at the door: ok, duplicate, wrong_batch, unknown or revoked; retry-safe by scan_id."""
     body = await json_model(request, ScanIn, limit=SCAN_BODY_LIMIT)
@@ -104,6 +109,7 @@ async def scan(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.ScanReply, body=ManualIn, errors={**DOOR_ERRORS, 404: (ErrorCode.PARTICIPANT_NOT_FOUND,)})
 async def manual_checkin(request: web.Request) -> web.Response:
     """A participant checked in by hand after a search (method `manual`)."""
     body = await json_model(request, ManualIn, limit=SCAN_BODY_LIMIT)
@@ -120,6 +126,11 @@ async def manual_checkin(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(
+    schemas.ScanReply,
+    body=WalkInIn,
+    errors={**DOOR_ERRORS, 409: (*DOOR_ERRORS[409], ErrorCode.NIP_ON_ROSTER)},
+)
 async def walk_in(request: web.Request) -> web.Response:
     """Register a walk-in in the batch and check them in (method `walk_in`); the answer has their pass URL."""
     body = await json_model(request, WalkInIn, limit=SCAN_BODY_LIMIT)
@@ -158,6 +169,7 @@ def _walk_in_json(item: checkin_walkins.WalkIn, tz: str, public_url: str) -> dic
 
 
 @requires(Role.organiser)
+@documented(schemas.WalkInList)
 async def list_walk_ins(request: web.Request) -> web.Response:
     """The event's walk-ins for the organisers' review (full personal data)."""
     async with request.app[SESSIONMAKER]() as session:
@@ -168,6 +180,7 @@ async def list_walk_ins(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.CheckinStats)
 async def checkin_stats(request: web.Request) -> web.Response:
     """The batch's counter: checked in, expected (all and in person), walk-ins."""
     async with request.app[SESSIONMAKER]() as session:
@@ -176,6 +189,7 @@ async def checkin_stats(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.RecentScans, query={"station": str, "limit": int})
 async def recent_scans(request: web.Request) -> web.Response:
     """The batch's latest scans, newest first; ?station= narrows to one station, ?limit= (1-200, 20)."""
     limit = query_int(request, "limit", 20, 1, 200)
@@ -204,6 +218,11 @@ async def recent_scans(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(
+    schemas.PassUrl,
+    body=RevokeIn,
+    errors={404: (ErrorCode.PARTICIPANT_NOT_FOUND,), 409: (ErrorCode.NO_LIVE_PASS,)},
+)
 async def revoke_pass(request: web.Request) -> web.Response:
     """Revoke a participant's pass and issue a new one (lost phone, shared screenshot); audited."""
     body = await json_model(request, RevokeIn)

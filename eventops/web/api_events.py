@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
+from eventops.errors import ErrorCode
 from eventops.keys import SESSIONMAKER
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import zone
+from eventops.web import schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import documented
 from eventops.web.parse import Instant, json_model
 from eventops.web.render import json_response
 
@@ -103,6 +106,7 @@ def batch_json(batch: Batch, event: Event) -> dict[str, Any]:
 
 
 @requires(Role.organiser)
+@documented(schemas.Event, status=201, body=EventIn, errors={409: (ErrorCode.EVENT_EXISTS,)})
 async def create_event(request: web.Request) -> web.Response:
     """Create an event."""
     body = await json_model(request, EventIn)
@@ -112,6 +116,7 @@ async def create_event(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.EventList)
 async def list_events(request: web.Request) -> web.Response:
     """Every event."""
     async with request.app[SESSIONMAKER]() as session:
@@ -120,6 +125,7 @@ async def list_events(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.EventWithBatches)
 async def show_event(request: web.Request) -> web.Response:
     """One event with its batches."""
     async with request.app[SESSIONMAKER]() as session:
@@ -129,6 +135,7 @@ async def show_event(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(schemas.Batch, status=201, body=BatchIn, errors={409: (ErrorCode.BATCH_EXISTS,)})
 async def create_batch(request: web.Request) -> web.Response:
     """Create a batch in an event."""
     data = batch_input(await json_model(request, BatchIn))
@@ -139,6 +146,7 @@ async def create_batch(request: web.Request) -> web.Response:
 
 
 @requires(Role.staff)
+@documented(schemas.BatchList)
 async def list_batches(request: web.Request) -> web.Response:
     """The batches of an event."""
     async with request.app[SESSIONMAKER]() as session:

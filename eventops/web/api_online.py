@@ -7,13 +7,19 @@ from aiohttp import web
 from eventops.accounts.auth import Role
 from eventops.attendance import online as online_list
 from eventops.catalog import events
+from eventops.errors import ErrorCode
 from eventops.keys import SESSIONMAKER
+from eventops.web import schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import PAGING, documented
 from eventops.web.parse import batch_ref, query_int
 from eventops.web.render import json_response
 
 
 @requires(Role.moderator)
+@documented(
+    schemas.OnlinePage, query={"state": str, "q": str, **PAGING}, errors={400: (ErrorCode.BAD_STATE,)}
+)
 async def participants(request: web.Request) -> web.Response:
     """?state=online|offline_now|never, ?q= (name contains), ?limit= (1-500), ?offset=; NIP masked."""
     limit = query_int(request, "limit", 50, 1, online_list.MAX_LIMIT)

@@ -18,7 +18,9 @@ from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
 from eventops.timeutil import zone
+from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import PAGING, documented
 from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
 from eventops.web.render import json_response
 
@@ -134,6 +136,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
 
 
 @requires(Role.moderator)
+@documented(schemas.MatchRun)
 async def match(request: web.Request) -> web.Response:
     """Match the batch's pending Zoom connections to its roster now; counts by method and reason."""
     async with request.app[SESSIONMAKER]() as session:
@@ -143,6 +146,7 @@ async def match(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.ReviewQueue, query=PAGING)
 async def queue(request: web.Request) -> web.Response:
     """Unmatched connections grouped by display name, most minutes first, with suggestions."""
     limit = query_int(request, "limit", 200, 1, 1000)
@@ -163,6 +167,15 @@ async def queue(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(
+    schemas.Decision,
+    body=DecisionIn,
+    errors={
+        404: (ErrorCode.REVIEW_ITEM_NOT_FOUND, ErrorCode.PARTICIPANT_NOT_FOUND),
+        409: (ErrorCode.ALREADY_DECIDED,),
+        422: (ErrorCode.WRONG_BATCH,),
+    },
+)
 async def decide(request: web.Request) -> web.Response:
     """Resolve a queue item to a participant (full NIP or reference) or dismiss it."""
     item_id = path_id(request, "review item", ErrorCode.REVIEW_ITEM_NOT_FOUND)
@@ -185,6 +198,7 @@ async def decide(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.ReviewByPerson, query=PAGING)
 async def queue_by_person(request: web.Request) -> web.Response:
     """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page."""
     limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
@@ -206,6 +220,7 @@ async def queue_by_person(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.BulkDecision, body=AcceptIn)
 async def accept(request: web.Request) -> web.Response:
     """Resolve several items at once, each to its one compatible candidate; the rest are skipped."""
     body = await json_model(request, AcceptIn)
@@ -220,6 +235,7 @@ async def accept(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.BulkDecision, body=DismissIn)
 async def dismiss(request: web.Request) -> web.Response:
     """Dismiss several items at once: those named, or every device name (or name-less item) of the batch."""
     body = await json_model(request, DismissIn)

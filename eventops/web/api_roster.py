@@ -15,7 +15,9 @@ from eventops.roster import importer as roster
 from eventops.roster import participants, passes
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Participant
+from eventops.web import schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import PAGING, ROSTER_UPLOAD, documented
 from eventops.web.parse import batch_ref, query_flag, query_int, read_body
 from eventops.web.render import json_response
 
@@ -38,6 +40,20 @@ async def _upload(request: web.Request) -> tuple[bytes, str | None, str | None]:
 
 
 @requires(Role.organiser)
+@documented(
+    schemas.RosterImport,
+    upload=ROSTER_UPLOAD,
+    query={"dry_run": bool},
+    errors={
+        400: (ErrorCode.NO_FILE, ErrorCode.EMPTY_FILE),
+        422: (
+            ErrorCode.UNREADABLE_FILE,
+            ErrorCode.EMPTY_FILE,
+            ErrorCode.TOO_MANY_ROWS,
+            ErrorCode.ROSTER_INVALID,
+        ),
+    },
+)
 async def import_roster(request: web.Request) -> web.Response:
     """Import a roster file (CSV or XLSX), all or nothing; ?dry_run=1 only validates."""
     data, filename, content_type = await _upload(request)
@@ -79,6 +95,7 @@ def participant_json(
 
 
 @requires(Role.staff)
+@documented(schemas.ParticipantList, query={"batch": str, "q": str, **PAGING})
 async def list_participants(request: web.Request) -> web.Response:
     """Participants of an event; ?batch= filters by batch, ?q= matches a name or a whole NIP (organisers: a
     NIP prefix)."""
@@ -104,6 +121,7 @@ async def list_participants(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented("image/png", errors={404: (ErrorCode.PARTICIPANT_NOT_FOUND, ErrorCode.PASS_NOT_FOUND)})
 async def pass_png(request: web.Request) -> web.Response:
     """The QR image of a participant's pass."""
     async with request.app[SESSIONMAKER]() as session:
@@ -126,6 +144,7 @@ def _attachment(data: bytes, content_type: str, filename: str) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented("text/csv")
 async def pass_links(request: web.Request) -> web.Response:
     """The batch's pass links as CSV (name, phone, agency, pass_url), for a WhatsApp mail-merge."""
     async with request.app[SESSIONMAKER]() as session:
@@ -136,6 +155,7 @@ async def pass_links(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented("application/pdf", errors={404: (ErrorCode.NO_PASSES,)})
 async def badges(request: web.Request) -> web.Response:
     """The batch's printable badge sheet (PDF)."""
     async with request.app[SESSIONMAKER]() as session:

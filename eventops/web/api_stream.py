@@ -9,13 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
+from eventops.errors import ErrorCode
 from eventops.i18n import N_
 from eventops.keys import PRINCIPAL, SESSIONMAKER, STREAM
 from eventops.storage.models import Batch, Checkpoint, Event
 from eventops.stream import checkpoints
 from eventops.stream.supervisor import PollRound, StreamView
 from eventops.timeutil import utcnow, zone
+from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import JSON, documented
 from eventops.web.parse import Instant, batch_of, batch_ref, json_model
 from eventops.web.render import json_response
 
@@ -39,6 +42,9 @@ REASONS: dict[str, str] = {
     "stopped_by_moderator": N_("Stopped by a moderator"),
     "window_closed": N_("The batch's time is over"),
 }
+
+
+YOUTUBE_ERRORS = {409: (ErrorCode.YOUTUBE_NOT_CONFIGURED, ErrorCode.NO_YOUTUBE_VIDEO)}
 
 
 class CheckpointIn(BaseModel):
@@ -102,6 +108,7 @@ def round_json(found: PollRound) -> dict[str, Any]:
 
 
 @requires(Role.moderator)
+@documented(schemas.Checkpoint, status=201, body=CheckpointIn, errors={409: (ErrorCode.CHECKPOINT_EXISTS,)})
 async def create_checkpoint(request: web.Request) -> web.Response:
     """Open a checkpoint: a code shown on the stream between two times."""
     body = await json_model(request, CheckpointIn)
@@ -115,6 +122,7 @@ async def create_checkpoint(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.Checkpoint, errors={404: (ErrorCode.CHECKPOINT_NOT_FOUND,)})
 async def close_checkpoint(request: web.Request) -> web.Response:
     """Close a checkpoint now: answers after this no longer count."""
     async with request.app[SESSIONMAKER]() as session:
@@ -127,6 +135,7 @@ async def close_checkpoint(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.CheckpointList)
 async def list_checkpoints(request: web.Request) -> web.Response:
     """The batch's checkpoints with their submission counts."""
     async with request.app[SESSIONMAKER]() as session:
@@ -136,6 +145,7 @@ async def list_checkpoints(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(JSON)
 async def stream_state(request: web.Request) -> web.Response:
     """The batch's YouTube polling state."""
     _, batch = await batch_of(request)
@@ -143,6 +153,7 @@ async def stream_state(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(JSON, errors=YOUTUBE_ERRORS)
 async def start_polling(request: web.Request) -> web.Response:
     """Start polling the batch's stream now."""
     _, batch = await batch_of(request)
@@ -151,6 +162,7 @@ async def start_polling(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(JSON)
 async def stop_polling(request: web.Request) -> web.Response:
     """Stop polling the batch's stream."""
     _, batch = await batch_of(request)
@@ -159,6 +171,7 @@ async def stop_polling(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(JSON, errors=YOUTUBE_ERRORS)
 async def poll_now(request: web.Request) -> web.Response:
     """One polling round now: viewers and one chat page."""
     _, batch = await batch_of(request)

@@ -8,7 +8,9 @@ from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode
 from eventops.keys import HTTP_CLIENT, SESSIONMAKER, SETTINGS, ZOOM_WORKER
+from eventops.web import schemas
 from eventops.web.access import requires
+from eventops.web.apidoc import JSON, documented
 from eventops.web.parse import batch_ref, path_id
 from eventops.web.render import json_response
 from eventops.zoom import quarantine as zoom_quarantine
@@ -17,8 +19,19 @@ from eventops.zoom import sessions as zoom_sessions
 from eventops.zoom import sync as zoom_sync
 from eventops.zoom.worker import zoom_client
 
+ZOOM_ERRORS = {
+    409: (
+        ErrorCode.ZOOM_NOT_CONFIGURED,
+        ErrorCode.NO_ZOOM_MEETING,
+        ErrorCode.REPORT_NOT_READY,
+        ErrorCode.ZOOM_ERROR,
+    ),
+    429: (ErrorCode.ZOOM_RATE_LIMITED,),
+}
+
 
 @requires(Role.moderator)
+@documented(schemas.ZoomOnline)
 async def online(request: web.Request) -> web.Response:
     """Sessions of the batch open now, matched and not, and in all."""
     async with request.app[SESSIONMAKER]() as session:
@@ -28,6 +41,7 @@ async def online(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(JSON, errors=ZOOM_ERRORS)
 async def sync(request: web.Request) -> web.Response:
     """Pull the batch's participant report from Zoom and reconcile it with the webhook sessions."""
     async with request.app[SESSIONMAKER]() as session:
@@ -38,6 +52,7 @@ async def sync(request: web.Request) -> web.Response:
 
 
 @requires(Role.organiser)
+@documented(JSON, errors={409: (*ZOOM_ERRORS[409], ErrorCode.REGISTRANT_CAP)})
 async def registrants(request: web.Request) -> web.Response:
     """Register the batch's online participants at Zoom and store their personal join links."""
     async with request.app[SESSIONMAKER]() as session:
@@ -48,6 +63,7 @@ async def registrants(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(JSON)
 async def quarantined(request: web.Request) -> web.Response:
     """Webhook deliveries the worker could not process, with the error each failed on."""
     async with request.app[SESSIONMAKER]() as session:
@@ -56,6 +72,7 @@ async def quarantined(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
+@documented(schemas.QueuedAgain, errors={404: (ErrorCode.NOT_FOUND,)})
 async def retry_delivery(request: web.Request) -> web.Response:
     """Put a quarantined delivery back in the worker's queue (after whatever stopped it was fixed)."""
     row_id = path_id(request, "quarantined Zoom delivery", ErrorCode.NOT_FOUND)

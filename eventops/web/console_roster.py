@@ -12,15 +12,17 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
-from eventops.errors import Invalid
+from eventops.errors import ErrorCode, Invalid, NotFound
 from eventops.keys import SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.storage.models import Event
-from eventops.web import uploads
+from eventops.web import schemas_records, uploads
 from eventops.web.access import requires
+from eventops.web.apidoc import documented
 from eventops.web.console import text_field
 from eventops.web.locale import translate
-from eventops.web.render import render
+from eventops.web.render import json_response, render
+from eventops.web.strict import static_url, strict
 
 
 def _roster_page(request: web.Request, event: Event, status: int = 200, **context: Any) -> web.Response:
@@ -33,7 +35,8 @@ def _roster_page(request: web.Request, event: Event, status: int = 200, **contex
         "filename": "",
     }
     page.update(context)
-    return render(request, "console/roster.html", status=status, event=event, **page)
+    page["roster_js"] = static_url(request, "roster.js")
+    return strict(render(request, "console/roster.html", status=status, event=event, **page))
 
 
 @requires(Role.organiser, page=True)
@@ -45,13 +48,19 @@ async def roster_form(request: web.Request) -> web.Response:
 
 
 async def _dry_or_real(
-    request: web.Request, event: Event, data: bytes, filename: str, *, dry_run: bool
+    request: web.Request,
+    event: Event,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool,
+    progress: roster.Progress | None = None,
 ) -> roster.ImportResult | web.Response:
     """The import's result, or the page listing every problem (nothing stored)."""
     try:
         async with request.app[SESSIONMAKER]() as session:
             return await roster.import_roster(
-                session, event, data, filename=filename or None, dry_run=dry_run
+                session, event, data, filename=filename or None, dry_run=dry_run, progress=progress
             )
     except Invalid as exc:
         issues = [d for d in exc.details if isinstance(d, dict) and "row" in d]
@@ -95,8 +104,37 @@ async def roster_import(request: web.Request) -> web.Response:
     if data is None:
         message = translate(request, "The upload has expired; upload the file again.")
         return _roster_page(request, event, status=410, message=message)
-    result = await _dry_or_real(request, event, data, filename, dry_run=False)
+    event_id = event.id
+    uploads.note_progress(event_id, upload_id, "checking")
+    result = await _dry_or_real(
+        request,
+        event,
+        data,
+        filename,
+        dry_run=False,
+        progress=lambda done, total: uploads.note_progress(event_id, upload_id, "storing", done, total),
+    )
     if isinstance(result, web.Response):
+        uploads.note_progress(event_id, upload_id, "failed")
         return result
-    uploads.forget(event.id, upload_id)
+    stored = result.created + result.updated
+    uploads.note_progress(event_id, upload_id, "done", stored, stored)
+    uploads.forget(event_id, upload_id)
     return _roster_page(request, event, done=result)
+
+
+@requires(Role.organiser)
+@documented(schemas_records.ImportProgress, errors={404: (ErrorCode.NOT_FOUND,)})
+async def roster_import_progress(request: web.Request) -> web.Response:
+    """GET /events/{event}/roster/import/{upload_id}: how far that import has got, for the page to poll.
+
+    `{"phase": "checking" | "storing" | "done" | "failed", "done": rows stored, "total": rows to store}`;
+    404 `not_found` before the import began or for an unknown id.
+    """
+    async with request.app[SESSIONMAKER]() as session:
+        event = await events.get_event(session, request.match_info["event"])
+    assert event.id is not None
+    found = uploads.progress(event.id, request.match_info["upload_id"])
+    if found is None:
+        raise NotFound("no import of that upload")
+    return json_response(found)

@@ -38,6 +38,8 @@ async def dashboard_page(request: web.Request) -> web.Response:
         ),
         dashboard_js=static_url(request, "dashboard.js"),
         dashboard_css=static_url(request, "dashboard.css"),
+        uplot_js=static_url(request, "vendor/uplot/uPlot.iife.min.js"),
+        uplot_css=static_url(request, "vendor/uplot/uPlot.min.css"),
     )
     strict(response)
     response.headers["Referrer-Policy"] = "same-origin"

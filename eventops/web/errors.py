@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from yarl import URL
 
 from eventops import errors
@@ -96,6 +97,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return await handler(request)
     except errors.DomainError as exc:
         return _domain_response(request, exc)
+    except HttpProcessingError:  # a malformed part of a multipart body, met as the handler reads it
+        message = "a part of the multipart body is malformed"
+        if _is_page(request):
+            return _page_error(request, 400, message, ErrorCode.BAD_BODY)
+        return error_response(request, 400, ErrorCode.BAD_BODY, message)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

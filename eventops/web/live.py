@@ -15,6 +15,7 @@ from eventops.keys import LIVE_HUB, METRICS, SESSIONMAKER, SETTINGS
 from eventops.live import hub as live
 from eventops.storage.db import is_sqlite
 from eventops.web.access import requires
+from eventops.web.apidoc import documented
 from eventops.web.parse import batch_ref
 
 LISTENER: web.AppKey[asyncio.Task[None]] = web.AppKey("live_listener")
@@ -44,6 +45,7 @@ async def close_streams(app: web.Application) -> None:
 
 
 @requires(Role.moderator)
+@documented("text/event-stream")
 async def batch_live(request: web.Request) -> web.StreamResponse:
     """GET …/batches/{code}/live: `event: KIND` + `data: JSON` per change, a comment every 15 s of silence."""
     async with request.app[SESSIONMAKER]() as session:

@@ -30,6 +30,7 @@ from eventops.keys import ENGINE, METRICS, SESSIONMAKER, SETTINGS, STREAM_OPTION
 from eventops.stream import store as stream_store
 from eventops.timeutil import utcnow
 from eventops.web.access import Handler, public
+from eventops.web.apidoc import documented
 from eventops.zoom import ingest as zoom_ingest
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -197,6 +198,7 @@ def _check_token(request: web.Request) -> None:
 
 
 @public(csrf=False)
+@documented("text/plain", errors={401: (ErrorCode.UNAUTHORIZED,)})
 async def metrics_page(request: web.Request) -> web.Response:
     """GET /metrics in Prometheus' text format (every worker's figures added up under --workers)."""
     _check_token(request)

@@ -9,17 +9,21 @@ from aiohttp import web
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
+from eventops.errors import ErrorCode
 from eventops.keys import ENGINE, PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import passes
 from eventops.roster.render import qr_png
 from eventops.storage import health
+from eventops.web import schemas
 from eventops.web.access import public, requires
+from eventops.web.apidoc import documented
 from eventops.web.render import json_response, render
 
 log = logging.getLogger(__name__)
 
 
 @public()
+@documented(schemas.Health)
 async def healthz(request: web.Request) -> web.Response:
     """{"status": "ok"} when the database answers with the newest schema; 503 with the reason otherwise."""
     status, reason = await health.check(request.app[ENGINE])
@@ -32,6 +36,7 @@ FAVICON = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
 
 
 @public()
+@documented("image/vnd.microsoft.icon")
 async def favicon(request: web.Request) -> web.StreamResponse:
     """/favicon.ico, which every browser asks for whatever the page links."""
     return web.FileResponse(FAVICON, headers={"Cache-Control": "public, max-age=86400"})
@@ -59,6 +64,7 @@ async def pass_page(request: web.Request) -> web.Response:
 
 
 @public()
+@documented("image/png", errors={404: (ErrorCode.PASS_NOT_FOUND,)})
 async def pass_qr(request: web.Request) -> web.Response:
     """The QR image shown on the pass page (the pass URL itself)."""
     async with request.app[SESSIONMAKER]() as session:

@@ -10,11 +10,13 @@ from eventops.web import (
     admin,
     api_attendance,
     api_checkin,
+    api_docs,
     api_events,
     api_online,
     api_review,
     api_roster,
     api_stream,
+    api_timeline,
     api_zoom,
     batch_page,
     console,
@@ -49,6 +51,7 @@ STREAM = "/stream/{event}/{code}"
 def setup_routes(app: web.Application) -> None:
     """Register every handler on the app's router."""
     r = app.router
+    api_docs.setup_api_docs(app)
     r.add_get("/healthz", pages.healthz, name="healthz")
     r.add_get("/metrics", metrics.metrics_page, name="metrics")
     r.add_get("/favicon.ico", pages.favicon, name="favicon")
@@ -59,6 +62,8 @@ def setup_routes(app: web.Application) -> None:
     r.add_post("/account/language", login.switch_language, name="switch_language")
     r.add_get(PASS, pages.pass_page, name="pass_page")
     r.add_get(PASS + "/qr.png", pages.pass_qr, name="pass_qr")
+    r.add_get("/api/v1/openapi.json", api_docs.openapi_json, name="openapi")  # the API described (issue 14)
+    r.add_get("/api/v1/docs", api_docs.docs_page, name="api_docs")
 
     # the organisers' console pages (issue 13); /events/new before /events/{event}
     r.add_get("/events/new", console.new_event_form, name="console_new_event")
@@ -68,6 +73,11 @@ def setup_routes(app: web.Application) -> None:
     r.add_get(CONSOLE + "/roster", console_roster.roster_form, name="console_roster")
     r.add_post(CONSOLE + "/roster", console_roster.roster_preview, name="console_roster_preview")
     r.add_post(CONSOLE + "/roster/import", console_roster.roster_import, name="console_roster_import")
+    r.add_get(
+        CONSOLE + "/roster/import/{upload_id}",
+        console_roster.roster_import_progress,
+        name="console_roster_progress",
+    )
     r.add_get(CONSOLE + "/recap", console.recap_page, name="console_recap")
     r.add_get(CONSOLE + "/recap.xlsx", console.recap_xlsx, name="console_recap_xlsx")
 
@@ -106,6 +116,7 @@ def setup_routes(app: web.Application) -> None:
         r.add_get(f"{BATCH}/attendance.{fmt}", api_attendance.download(fmt), name=f"attendance_{fmt}")
     r.add_get(BATCH + "/summary", api_attendance.summary, name="summary")
     r.add_get(BATCH + "/people", api_attendance.people, name="batch_people")
+    r.add_get(BATCH + "/timeline", api_timeline.batch_timeline, name="batch_timeline")
 
     # identity matching and the review queue (issue 6)
     r.add_post(BATCH + "/match", api_review.match, name="match_pending")

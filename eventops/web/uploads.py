@@ -1,10 +1,13 @@
-"""Uploaded roster files kept for a few minutes between the preview and the import, under a random id.
+"""Uploaded roster files kept for a few minutes between the preview and the import, under a random id; and
+how far the import of one has got (`note_progress`, read back by `progress`) while the import request runs.
 
-On disk (not in memory) so that every worker process of one host finds a file another one kept.
+On disk (not in memory) so that every worker process of one host finds a file another one kept, and the
+page's progress poll may land on another worker than the import.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import tempfile
@@ -59,7 +62,30 @@ def take(event_id: int, upload_id: str) -> bytes | None:
 
 
 def forget(event_id: int, upload_id: str) -> None:
-    """Remove an upload once it has been imported."""
+    """Remove an upload once it has been imported (its progress note stays until it is old)."""
     path = _path(event_id, upload_id)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def note_progress(event_id: int, upload_id: str, phase: str, done: int = 0, total: int = 0) -> None:
+    """Record how far the import of an upload has got: `phase` (checking, storing, done, failed), rows."""
+    path = _path(event_id, upload_id)
+    if path is None:
+        return
+    note = path.with_name(path.name + ".progress")
+    staged = path.with_name(path.name + ".progress.tmp")
+    staged.write_text(json.dumps({"phase": phase, "done": done, "total": total}))
+    staged.replace(note)  # a reader never sees half a file
+
+
+def progress(event_id: int, upload_id: str) -> dict[str, object] | None:
+    """The last progress noted for an upload's import, or None when none was (or the id is not one)."""
+    path = _path(event_id, upload_id)
+    if path is None:
+        return None
+    try:
+        found = json.loads(path.with_name(path.name + ".progress").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return found if isinstance(found, dict) else None

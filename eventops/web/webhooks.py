@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from eventops.errors import DomainError
+from eventops.errors import DomainError, ErrorCode
 from eventops.keys import METRICS, SETTINGS, ZOOM_INBOX
 from eventops.web.access import public
+from eventops.web.apidoc import JSON, documented
 from eventops.web.parse import read_body
 from eventops.web.render import json_response
 from eventops.zoom import ingest as zoom_ingest
@@ -14,6 +15,15 @@ from integrations.zoom.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 
 @public(csrf=False)
+@documented(
+    JSON,
+    upload=(JSON,),
+    errors={
+        400: (ErrorCode.BAD_PAYLOAD,),
+        401: (ErrorCode.BAD_SIGNATURE, ErrorCode.STALE_TIMESTAMP),
+        409: (ErrorCode.ZOOM_NOT_CONFIGURED,),
+    },
+)
 async def zoom_webhook(request: web.Request) -> web.Response:
     """Verify a Zoom delivery, answer URL validation, or store the event and acknowledge it (§4)."""
     deliveries = request.app[METRICS].webhooks

@@ -24,7 +24,7 @@ from eventops.roster.passes import pass_url
 from eventops.storage.db import create_engine, make_sessionmaker
 from eventops.storage.models import Batch, CheckIn, Participant, Pass, Scan
 from tests.conftest import PUBLIC_URL
-from tests.helpers import bearer, create_event
+from tests.helpers import bearer, create_event, db_session
 from tests.rosters import RosterRecord, changed, make_rows, to_csv
 
 CHROMIUM_ARGS = [
@@ -232,3 +232,40 @@ async def stored_checkins(db_url: str) -> list[tuple[str | None, str, str, str]]
             return [tuple(row) for row in (await session.exec(query)).all()]  # type: ignore[misc]
     finally:
         await engine.dispose()
+
+
+# --- the moderators' pages at 390 px ------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+
+
+async def shot(page: Any, name: str) -> None:
+    """Save the whole page as an artefact of the run."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def no_horizontal_scroll(page: Any) -> None:
+    """The page fits a 390 px phone: nothing wider than the screen."""
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{page.url} is {width} px wide"
+
+
+@pytest.fixture
+async def moderator(browser: Any, venue: Venue) -> AsyncIterator[Any]:
+    """A phone-sized browser context logged in as a moderator (session and double-submit CSRF cookies).
+
+    Closed before the app stops, so no open event stream holds the server's shutdown.
+    """
+    async with db_session(venue.db_url) as session:
+        token = await auth.create_token(session, Role.moderator, "moderator-zoom", kind="session")
+    context = await browser.new_context(viewport=PHONE)
+    await context.add_cookies(
+        [
+            {"name": "eventops_session", "value": token, "url": venue.base_url},
+            {"name": "eventops_csrf", "value": "csrf-" + token[-16:], "url": venue.base_url},
+        ]
+    )
+    yield context
+    await context.close()

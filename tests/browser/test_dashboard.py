@@ -6,7 +6,6 @@ Each test checks what the server stored, not only what the page shows.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +18,6 @@ from aiohttp.test_utils import TestClient
 from playwright.async_api import expect
 from sqlmodel import select
 
-from eventops.accounts import auth
-from eventops.accounts.auth import Role
 from eventops.storage.models import Batch, OnlineSession, Participant
 from eventops.timeutil import utcnow
 from tests.browser.conftest import HOSTILE_NAME, Venue
@@ -29,25 +26,6 @@ from tests.helpers import add_connections, bearer, connection, db_session, door_
 pytestmark = pytest.mark.browser
 
 HOSTILE_ZOOM = "<img src=x onerror=\"document.title='pwned'\"><script>alert(1)</script>"
-
-
-@pytest.fixture
-async def moderator(browser: Any, venue: Venue) -> AsyncIterator[Any]:
-    """A phone-sized browser context logged in as a moderator (session and double-submit CSRF cookies).
-
-    Closed before the app stops, so no open event stream holds the server's shutdown.
-    """
-    async with db_session(venue.db_url) as session:
-        token = await auth.create_token(session, Role.moderator, "moderator-zoom", kind="session")
-    context = await browser.new_context(viewport={"width": 390, "height": 844})
-    await context.add_cookies(
-        [
-            {"name": "eventops_session", "value": token, "url": venue.base_url},
-            {"name": "eventops_csrf", "value": "csrf-" + token[-16:], "url": venue.base_url},
-        ]
-    )
-    yield context
-    await context.close()
 
 
 async def batch_id(venue: Venue, code: str) -> int:

@@ -230,11 +230,17 @@ async def test_a_roster_preview_stores_nothing_and_its_import_does(
     assert await stored(db_url, Participant) == []
     found = re.search(r'name="upload_id" value="([^"]+)"', html)
     assert found is not None
+    progress = f"/events/{two_batches}/roster/import/{found.group(1)}"
+    assert f'data-progress="{progress}"' in html
+    resp = await organiser.get(progress)  # no import of it has begun
+    assert (resp.status, (await resp.json())["error"]) == (404, "not_found")
     resp = await post_form(
         organiser, f"/events/{two_batches}/roster/import", {"upload_id": found.group(1), "filename": "p.csv"}
     )
     assert resp.status == 200 and 'data-count="created">6<' in await resp.text()
     assert len(await stored(db_url, Participant)) == 6
+    resp = await organiser.get(progress)
+    assert (resp.status, await resp.json()) == (200, {"phase": "done", "done": 6, "total": 6})
     # the kept file is gone once imported: a second click imports nothing twice
     resp = await post_form(
         organiser, f"/events/{two_batches}/roster/import", {"upload_id": found.group(1), "filename": "p.csv"}

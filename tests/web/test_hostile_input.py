@@ -167,3 +167,17 @@ async def test_a_nul_in_the_public_form_is_400(client: TestClient, tokens: dict[
     csrf = client.session.cookie_jar.filter_cookies(client.make_url("/"))["eventops_csrf"].value
     resp = await client.post("/b/bali-2023/K1/hadir", data={"nip": SUDARMA, "code": "K\x00", "csrf": csrf})
     assert resp.status == 400
+
+
+@pytest.mark.parametrize("path", [f"{API}/roster", f"/events/{SLUG}/roster"])
+async def test_a_multipart_part_with_a_malformed_header_is_400(
+    client: TestClient, tokens: dict[str, str], path: str
+) -> None:
+    """A control character in a part's header (found by the schemathesis run) was a 500."""
+    await seed_door(client, tokens["organiser"])
+    body = b'--XX\r\nContent-Disposition: form-data; name="\x1dfile"\r\n\r\nnip,nama\r\n--XX--\r\n'
+    headers = {"Content-Type": "multipart/form-data; boundary=XX", **bearer(tokens["organiser"])}
+    resp = await client.post(path, data=body, headers=headers)
+    assert resp.status == 400
+    if path.startswith("/api/"):
+        assert await error_of(resp) == "bad_body"

@@ -29,6 +29,7 @@ from tests.helpers import (
     batch_body,
     bearer,
     post_zoom,
+    webhook_settings,
     zoom_drained,
     zoom_table,
 )
@@ -48,12 +49,7 @@ def at(minutes: float, day: int = 21) -> datetime:
 @pytest.fixture
 def settings(db_url: str) -> Settings:
     """The app under test, with a webhook secret."""
-    return Settings(
-        database_url=db_url,
-        secret_key="test-secret",
-        public_url="http://eventops.test",
-        zoom_webhook_secret=ZOOM_SECRET,
-    )
+    return webhook_settings(db_url)
 
 
 async def _event(client: TestClient, token: str, *days: int) -> None:
