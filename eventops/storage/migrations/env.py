@@ -28,6 +28,10 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # SQLite too runs the whole upgrade in ONE transaction (Alembic's default there is one per migration):
+        # between two of those the write lock is free, a second `init` that read the same old revision takes
+        # it, and the first then creates a table the second already made.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
