@@ -34,6 +34,8 @@ RIVALS_LIMIT = 200
 CLOSE_SCORE = 70.0
 
 Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
+# Methods that identify a connection by something only that person has: never a name.
+STRONG_METHODS: tuple[Method, ...] = ("registrant", "email", "nip", "phone")
 
 
 @unique

@@ -8,9 +8,9 @@ decides what it can and says, item by item, why it skipped the rest.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -56,6 +56,8 @@ class PersonQueue:
     groups: list[PersonGroup]
     total: int
     items: int
+    one_candidate: int = 0  # items of the whole queue that accepting in bulk would resolve
+    dismissable: dict[str, int] = field(default_factory=dict)  # items dismissable in bulk, by reason
 
 
 @dataclass(frozen=True)
@@ -88,9 +90,14 @@ async def queue_by_person(
     minutes = group_minutes(groups, batch, now or utcnow())
     parsed: dict[str, list[list[Any]]] = {}
     keyed: dict[tuple[int | None, str | None], list[str]] = defaultdict(list)
+    dismissable: Counter[str] = Counter()
+    acceptable = 0
     for name, rows in groups.items():
         picks = suggestions_of(rows, parsed)
         keyed[(picks[0][0], None) if picks else (None, rows[0].match_reason)].append(name)
+        acceptable += one_candidate(rows, parsed) is not None
+        if rows[0].match_reason in DISMISSABLE:
+            dismissable[rows[0].match_reason] += 1
 
     def weight(names: list[str]) -> tuple[int, int]:
         return -sum(minutes[n] for n in names), min(groups[n][0].id for n in names)
@@ -108,21 +115,24 @@ async def queue_by_person(
             (s.participant for i in members for s in i.suggestions if s.participant.id == pid), None
         )
         out.append(PersonGroup(person, reason, sum(i.minutes for i in members), members))
-    return PersonQueue(out, len(ordered), len(groups))
+    return PersonQueue(out, len(ordered), len(groups), acceptable, dict(sorted(dismissable.items())))
 
 
 async def accept_many(
     session: AsyncSession,
     event: Event,
     batch: Batch,
-    ids: Sequence[int],
+    ids: Sequence[int] | None,
     actor: str,
     cache: RosterIndexCache | None = None,
 ) -> BulkDecision:
-    """Resolve each item to its one compatible candidate; an item with none or several is skipped."""
+    """Resolve each item to its one compatible candidate; an item with none or several is skipped. `ids`
+    None: every item of the queue that has one."""
     assert batch.id is not None
     groups = await pending_groups(session, batch, cache)
     parsed: dict[str, list[list[Any]]] = {}
+    if ids is None:
+        ids = [rows[0].id for rows in groups.values() if one_candidate(rows, parsed) is not None]
     decided: list[Decision] = []
     skipped: list[Skipped] = []
     for item_id in dict.fromkeys(ids):

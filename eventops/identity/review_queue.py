@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.identity.matching import SUGGESTIONS, alias_key
 from eventops.identity.review import ALIASES, SESSIONS, RosterIndexCache, match_pending
+from eventops.identity.review_evidence import Evidence, candidate_evidence
 from eventops.identity.states import ReviewState
 from eventops.intervals import Interval, session_interval, union_minutes
 from eventops.live import hub as live
@@ -37,6 +38,8 @@ class Suggested:
 
     participant: Participant
     score: float
+    # where they are expected and already are: what separates namesakes
+    evidence: Evidence = field(default_factory=Evidence)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ async def queue_items(
     parsed: dict[str, list[list[Any]]] = {}
     picks = {name: suggestions_of(rows, parsed) for name, rows in page}
     people = await _people(session, batch.id, {pid for pairs in picks.values() for pid, _ in pairs})
+    evidence = await candidate_evidence(session, batch.id, people)
     items = []
     for name, rows in page:
         first = rows[0]
@@ -159,7 +163,9 @@ async def queue_items(
                 minutes=minutes[name],
                 reason=first.match_reason,
                 suggestions=tuple(
-                    Suggested(people[pid], score) for pid, score in picks[name] if pid in people
+                    Suggested(people[pid], score, evidence.get(pid, Evidence()))
+                    for pid, score in picks[name]
+                    if pid in people
                 ),
                 one_candidate=only if only in people else None,
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
@@ -13,7 +13,7 @@ from eventops.errors import ErrorCode
 from eventops.identity import review, review_bulk, review_queue
 from eventops.identity.review import RosterIndexCache
 from eventops.identity.review_bulk import BulkDecision, PersonGroup
-from eventops.identity.review_queue import Decision, ReviewItem
+from eventops.identity.review_queue import Decision, ReviewItem, Suggested
 from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
@@ -42,14 +42,18 @@ class DecisionIn(BaseModel):
 
 
 class AcceptIn(BaseModel):
-    """POST …/review/accept: the items to resolve, each to its one compatible candidate."""
+    """POST …/review/accept: the items to resolve, each to its one compatible candidate; or `all: true`,
+    every item of the queue that has one."""
 
     model_config = ConfigDict(extra="forbid")
-    ids: list[int] = Field(min_length=1, max_length=BULK_MAX)
+    ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
+    all: StrictBool = False
 
     @model_validator(mode="after")
-    def _ids_in_range(self) -> AcceptIn:
-        _check_ids(self.ids)
+    def _one_choice(self) -> AcceptIn:
+        if (self.ids is None) != self.all:
+            raise ValueError("give exactly one of ids or all: true")
+        _check_ids(self.ids or [])
         return self
 
 
@@ -88,6 +92,20 @@ def person_json(person: Participant) -> dict[str, Any]:
     }
 
 
+def suggested_json(suggested: Suggested) -> dict[str, Any]:
+    """A suggested participant with the evidence that separates namesakes."""
+    evidence = suggested.evidence
+    return {
+        **person_json(suggested.participant),
+        "unit": suggested.participant.unit,
+        "mode": suggested.participant.mode,  # where the roster expects them: `online`, or `offline` (venue)
+        "score": suggested.score,
+        "checked_in": evidence.checked_in,  # already checked in at the venue's door
+        "zoom_connections": evidence.connections,  # other Zoom connections already theirs
+        "zoom_strong": evidence.strong,  # ... one of them by email, NIP, phone or registrant link
+    }
+
+
 def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
     """One queue item, times in the event's zone (display names as they came: escaping is the page's job)."""
     return {
@@ -98,7 +116,7 @@ def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
         "first_joined": item.first_joined.astimezone(zone(tz)).isoformat(),
         "minutes": item.minutes,
         "reason": item.reason,
-        "suggestions": [{**person_json(s.participant), "score": s.score} for s in item.suggestions],
+        "suggestions": [suggested_json(s) for s in item.suggestions],
         "one_candidate": item.one_candidate,  # the participant_ref accepting in bulk would pick, or null
     }
 
@@ -200,6 +218,8 @@ async def queue_by_person(request: web.Request) -> web.Response:
             "batch": batch.code,
             "total": found.total,
             "items_total": found.items,
+            # what the bulk bar offers for the whole queue, not only this page
+            "bulk": {"one_candidate": found.one_candidate, "dismissable": found.dismissable},
             "groups": [group_json(g, event.timezone) for g in found.groups],
         }
     )
