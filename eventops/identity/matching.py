@@ -33,7 +33,9 @@ RIVALS_LIMIT = 200
 # Below this nobody is a close name: the reason says so, and the suggestions are only a hint.
 CLOSE_SCORE = 70.0
 
-Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
+# `presence`: one of several namesakes, the only one not already accounted for (in the ballroom, or on Zoom
+# under a connection matched by a strong identifier); shown to moderators, who may decide otherwise.
+Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy", "presence"]
 # Methods that identify a connection by something only that person has: never a name.
 STRONG_METHODS: tuple[Method, ...] = ("registrant", "email", "nip", "phone")
 
@@ -52,9 +54,30 @@ class MatchReason(StrEnum):
     LOW_SCORE = "low_score"  # no candidate scores high enough
     DEVICE_NAME = "device_name"  # the display name is a device (`iPhone`, `Galaxy A12`)
     NO_NAME = "no_name"  # no personal name to match: initials only, or only titles, birth order, workplace
+    # A lone first name or nickname (`Ani`, `Yan`) that fits several roster people, none ahead:
+    # nobody can decide it from the name; dismissed in bulk (they prove attendance by checkpoint codes).
+    TOO_LITTLE = "too_little"
 
 
 _NO_ALIASES: Mapping[str, int] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Where the batch's people already are, as a careful moderator weighs it between namesakes: checked in
+    at the venue's door (in the ballroom), or on Zoom under a connection matched by email, NIP, phone or
+    registrant link. Neither is proof (a hybrid participant checks in and joins Zoom; a second device joins
+    under a name), so it only ever picks among compatible namesakes that score alike."""
+
+    checked_in: frozenset[int] = frozenset()
+    strong: frozenset[int] = frozenset()
+
+    def accounts_for(self, participant_id: int) -> bool:
+        """This person is already somewhere else than behind an unidentified Zoom name."""
+        return participant_id in self.checked_in or participant_id in self.strong
+
+
+NOBODY_PRESENT = Presence()
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,8 +230,11 @@ class RosterIndex:
         """The number of roster entries."""
         return len(self._entries)
 
-    def match(self, conn: Connection, aliases: Mapping[str, int] = _NO_ALIASES) -> MatchResult:
-        """Run the cascade for one connection: registrant, email, NIP, alias, then fuzzy name."""
+    def match(
+        self, conn: Connection, aliases: Mapping[str, int] = _NO_ALIASES, presence: Presence = NOBODY_PRESENT
+    ) -> MatchResult:
+        """Run the cascade for one connection: registrant, email, NIP, alias, phone, then fuzzy name (with
+        `presence` to pick among namesakes)."""
         by_registrant = self._by_registrant.get(conn.registrant_id or "")
         if by_registrant is not None:
             return _matched(by_registrant, "registrant")
@@ -226,16 +252,19 @@ class RosterIndex:
         by_phone = {self._by_phone[p] for p in name.phones if p in self._by_phone}
         if len(by_phone) == 1:
             return _matched(by_phone.pop(), "phone")
-        return self._fuzzy(name)
+        return self._fuzzy(name, presence)
 
     def match_many(
-        self, conns: Sequence[Connection], aliases: Mapping[str, int] = _NO_ALIASES
+        self,
+        conns: Sequence[Connection],
+        aliases: Mapping[str, int] = _NO_ALIASES,
+        presence: Presence = NOBODY_PRESENT,
     ) -> list[MatchResult]:
         """Match many connections; a repeated connection (`iPhone`, a reconnect) is decided once."""
         decided: dict[Connection, MatchResult] = {}
         for conn in conns:
             if conn not in decided:
-                decided[conn] = self.match(conn, aliases)
+                decided[conn] = self.match(conn, aliases, presence)
         return [decided[conn] for conn in conns]
 
     def _normalised(self, display_name: str) -> NormalisedName:
@@ -314,7 +343,13 @@ class RosterIndex:
                     rivals[pid] = rival
         return sorted(rivals.values(), key=_rank), False
 
-    def _fuzzy(self, name: NormalisedName) -> MatchResult:
+    def _fuzzy(self, name: NormalisedName, presence: Presence = NOBODY_PRESENT) -> MatchResult:
+        result = self._decide(name, presence)
+        if result.reason in _UNDECIDED and _lone_word(name) and not any(s.only for s in result.suggestions):
+            return replace(result, reason=MatchReason.TOO_LITTLE)
+        return result
+
+    def _decide(self, name: NormalisedName, presence: Presence) -> MatchResult:
         if not name.tokens:
             return MatchResult(
                 None, None, 0.0, (), MatchReason.DEVICE_NAME if name.is_device else MatchReason.NO_NAME
@@ -354,6 +389,15 @@ class RosterIndex:
         if too_many or (len(rivals) > 1 and (leader is None or not self._good(leader))):
             # The namesakes the reason speaks of first: those no other rival beats.
             shown = _unbeaten_first(rivals) + [s for s in compatible if s not in rivals]
+            present = None if too_many else self._only_absent(rivals, presence)
+            if present is not None:
+                return MatchResult(
+                    present.entry.entry.participant_id,
+                    "presence",
+                    present.score,
+                    _suggested(shown),
+                    MatchReason.MATCHED,
+                )
             namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
             return _unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
         chosen = leader if leader is not None and len(rivals) > 1 else best
@@ -365,9 +409,39 @@ class RosterIndex:
             )
         return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
+    def _only_absent(self, rivals: Sequence[_Scored], presence: Presence) -> _Scored | None:
+        """The one rival not accounted for elsewhere, when it is good on its own and no rival accounted for
+        beats it on the evidence of the name; else None."""
+        absent = [r for r in rivals if not presence.accounts_for(r.entry.entry.participant_id)]
+        if len(absent) != 1 or len(absent) == len(rivals) or not self._good(absent[0]):
+            return None
+        mine = absent[0].evidence
+        for r in rivals:
+            if (
+                r is not absent[0]
+                and all(a >= b for a, b in zip(r.evidence, mine, strict=True))
+                and r.evidence != mine
+            ):
+                return None
+        return absent[0]
+
     def _good(self, scored: _Scored) -> bool:
         """Good enough on its own to be matched without a moderator."""
         return scored.score >= self.accept_score
+
+
+# Verdicts where a lone word is too little to choose by: namesakes too (`Sutrisno` for three of them), once
+# presence has not told them apart.
+_UNDECIDED = frozenset(
+    {MatchReason.HOMONYM, MatchReason.AMBIGUOUS, MatchReason.CLOSE_NAME, MatchReason.LOW_SCORE}
+)
+
+
+def _lone_word(name: NormalisedName) -> bool:
+    """A single personal word (beside initials) and nothing else: no sex marker, birth order or caste, no
+    titles, no workplace, no phone."""
+    words = [t for t in name.tokens if len(t) > 1]
+    return len(words) == 1 and not (name.honorific_tokens or name.titles or name.agency_words or name.phones)
 
 
 def _leader(rivals: Sequence[_Scored]) -> _Scored | None:
@@ -392,14 +466,18 @@ def _unbeaten_first(rivals: Sequence[_Scored]) -> list[_Scored]:
 def _unmatched(reason: MatchReason, shown: Sequence[_Scored], only: _Scored | None = None) -> MatchResult:
     """An unmatched result with the first suggestions; `only`, the one compatible candidate, always among
     them."""
+    return MatchResult(None, None, shown[0].score, _suggested(shown, only), reason)
+
+
+def _suggested(shown: Sequence[_Scored], only: _Scored | None = None) -> tuple[Suggestion, ...]:
+    """The first suggestions; `only`, the one compatible candidate, always among them."""
     picked = list(shown[:SUGGESTIONS])
     if only is not None and only not in picked:
         picked[-1:] = [only]
-    suggestions = tuple(
+    return tuple(
         Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1), s is only)
         for s in picked
     )
-    return MatchResult(None, None, shown[0].score, suggestions, reason)
 
 
 def _rank(scored: _Scored) -> tuple[float, bool, int]:

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.identity.matching import Connection, MatchResult, RosterEntry, RosterIndex
+from eventops.identity.review_evidence import batch_presence
 from eventops.identity.states import ReviewState
 from eventops.live import hub as live
 from eventops.storage.chunks import execute_rows
@@ -158,7 +159,7 @@ _MATCH = (
         match_score=bindparam("_score"),
         review_state=ReviewState.MATCHED,
         match_reason=None,
-        suggestions=None,
+        suggestions=bindparam("_suggestions"),  # a match by presence keeps the namesakes it chose among
         updated_at=bindparam("_now"),
     )
 )
@@ -194,9 +195,10 @@ async def match_pending(
         groups[(row.display_name, row.email, row.registrant_id)].append(row)
     index = await roster_index(session, batch.id, cache)
     aliases = await event_aliases(session, batch.event_id)
+    presence = await batch_presence(session, batch.id)
     keys = list(groups)
     conns = [Connection(name, email, registrant) for name, email, registrant in keys]
-    results = await asyncio.to_thread(index.match_many, conns, aliases)
+    results = await asyncio.to_thread(index.match_many, conns, aliases, presence)
     now = utcnow()
     matched: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []
@@ -205,12 +207,14 @@ async def match_pending(
         if result.participant_id is not None and result.method is not None:
             run.methods[result.method] += len(members)
             score = round(result.score / 100.0, 4)  # 0-1, as the ingest stores its exact matches (1.0)
+            stored = suggestions_json(result)
             matched.extend(
                 {
                     "_id": r.id,
                     "_pid": result.participant_id,
                     "_method": result.method,
                     "_score": score,
+                    "_suggestions": stored,
                     "_now": now,
                 }
                 for r in members

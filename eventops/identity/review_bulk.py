@@ -36,7 +36,7 @@ from eventops.timeutil import utcnow
 
 PAGE = 50
 # Reasons whose items a moderator may dismiss all at once: nobody could say who they are.
-DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME})
+DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class PersonQueue:
     items: int
     one_candidate: int = 0  # items of the whole queue that accepting in bulk would resolve
     dismissable: dict[str, int] = field(default_factory=dict)  # items dismissable in bulk, by reason
+    presence: int = 0  # items matched by presence, which a moderator may review (`presence=True`)
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,13 @@ async def queue_by_person(
     offset: int = 0,
     cache: RosterIndexCache | None = None,
     now: datetime | None = None,
+    presence: bool = False,
 ) -> PersonQueue:
-    """The queue grouped by first suggested participant, so that one person's names are decided together."""
-    groups = await pending_groups(session, batch, cache)
+    """The queue grouped by first suggested participant, so that one person's names are decided together;
+    the bulk groups (devices, no name, too little to identify) by reason. `presence`: instead, the names
+    matched by presence, grouped by the person they were matched to."""
+    groups = await pending_groups(session, batch, cache, presence=presence)
+    checks = groups if presence else await pending_groups(session, batch, cache, presence=True)
     minutes = group_minutes(groups, batch, now or utcnow())
     parsed: dict[str, list[list[Any]]] = {}
     keyed: dict[tuple[int | None, str | None], list[str]] = defaultdict(list)
@@ -94,7 +99,11 @@ async def queue_by_person(
     acceptable = 0
     for name, rows in groups.items():
         picks = suggestions_of(rows, parsed)
-        keyed[(picks[0][0], None) if picks else (None, rows[0].match_reason)].append(name)
+        reason = rows[0].match_reason
+        if rows[0].participant_id is not None:
+            keyed[(rows[0].participant_id, None)].append(name)
+        else:
+            keyed[(picks[0][0], None) if picks and reason not in DISMISSABLE else (None, reason)].append(name)
         acceptable += one_candidate(rows, parsed) is not None
         if rows[0].match_reason in DISMISSABLE:
             dismissable[rows[0].match_reason] += 1
@@ -114,8 +123,12 @@ async def queue_by_person(
         person = next(
             (s.participant for i in members for s in i.suggestions if s.participant.id == pid), None
         )
+        if person is None and pid is not None:  # the person matched by presence is always shown
+            person = await session.get(Participant, pid)
         out.append(PersonGroup(person, reason, sum(i.minutes for i in members), members))
-    return PersonQueue(out, len(ordered), len(groups), acceptable, dict(sorted(dismissable.items())))
+    return PersonQueue(
+        out, len(ordered), len(groups), acceptable, dict(sorted(dismissable.items())), len(checks)
+    )
 
 
 async def accept_many(

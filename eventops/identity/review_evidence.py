@@ -2,8 +2,8 @@
 
 A moderator choosing between two `I Made Sudarma` needs more than the name: which one was expected online
 (the roster's mode), which one is already in the ballroom (checked in at the venue's door), and which one is
-already on Zoom under a connection matched by email, NIP, phone or registrant link. This module reads them
-from the database for one batch.
+already on Zoom under a connection matched by email, NIP, phone or registrant link. The matcher weighs the
+same facts (`matching.Presence`); this module reads them from the database for one batch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.identity.matching import STRONG_METHODS
+from eventops.identity.matching import STRONG_METHODS, Presence
 from eventops.identity.states import ReviewState
 from eventops.storage.models import CheckIn, OnlineSession
 
@@ -59,3 +59,21 @@ async def candidate_evidence(session: AsyncSession, batch_id: int, ids: Iterable
     online = {int(pid): (int(n), bool(strong)) for pid, n, strong in rows}
     known = checked | online.keys()
     return {pid: Evidence(pid in checked, *online.get(pid, (0, False))) for pid in wanted if pid in known}
+
+
+async def batch_presence(session: AsyncSession, batch_id: int) -> Presence:
+    """What the matcher weighs between namesakes, for the whole batch: who checked in at the venue, and who
+    is already on Zoom under a connection matched by a strong identifier."""
+    conn = await session.connection()
+    checked = await conn.execute(sa.select(CHECKINS.c.participant_id).where(CHECKINS.c.batch_id == batch_id))
+    c = SESSIONS.c
+    strong = await conn.execute(
+        sa.select(c.participant_id)
+        .where(
+            c.batch_id == batch_id,
+            c.match_method.in_(STRONG_METHODS),
+            c.review_state == ReviewState.MATCHED,
+        )
+        .distinct()
+    )
+    return Presence(frozenset(pid for (pid,) in checked), frozenset(pid for (pid,) in strong))

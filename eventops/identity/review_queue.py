@@ -30,6 +30,12 @@ from eventops.storage.models import AuditEntry, Batch, Event, Participant
 from eventops.timeutil import utcnow
 
 PARTICIPANTS = Participant.__table__  # type: ignore[attr-defined]
+_C = SESSIONS.c
+# What a moderator may still decide: a pending connection, or one matched among namesakes by presence alone.
+OPEN = sa.or_(
+    _C.review_state == ReviewState.PENDING,
+    sa.and_(_C.review_state == ReviewState.MATCHED, _C.match_method == "presence"),
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,7 @@ class ReviewItem:
     reason: str | None
     suggestions: tuple[Suggested, ...]
     one_candidate: int | None = None  # the one compatible candidate's id: what accepting in bulk picks
+    matched: int | None = None  # matched by presence: to whom (a moderator may decide otherwise)
 
 
 @dataclass(frozen=True)
@@ -119,15 +126,21 @@ async def _people(session: AsyncSession, batch_id: int, ids: set[int]) -> dict[i
 
 
 async def pending_groups(
-    session: AsyncSession, batch: Batch, cache: RosterIndexCache | None = None
+    session: AsyncSession, batch: Batch, cache: RosterIndexCache | None = None, *, presence: bool = False
 ) -> dict[str, list[Any]]:
-    """The batch's pending connections by display name, oldest first, after matching those never examined."""
+    """The batch's pending connections by display name, oldest first, after matching those never examined;
+    `presence`: instead, the connections matched by presence, which a moderator may decide otherwise."""
     assert batch.id is not None
     await match_pending(session, batch, fresh_only=True, cache=cache)
     c = SESSIONS.c
     query = sa.select(
-        c.id, c.display_name, c.email, c.joined_at, c.left_at, c.match_reason, c.suggestions
-    ).where(c.batch_id == batch.id, c.participant_id.is_(None), c.review_state == ReviewState.PENDING)
+        c.id, c.display_name, c.email, c.joined_at, c.left_at, c.match_reason, c.suggestions, c.participant_id
+    ).where(
+        c.batch_id == batch.id,
+        sa.and_(c.review_state == ReviewState.MATCHED, c.match_method == "presence")
+        if presence
+        else sa.and_(c.participant_id.is_(None), c.review_state == ReviewState.PENDING),
+    )
     groups: dict[str, list[Any]] = defaultdict(list)
     for row in (await (await session.connection()).execute(query.order_by(c.id))).all():
         groups[row.display_name].append(row)
@@ -168,6 +181,7 @@ async def queue_items(
                     if pid in people
                 ),
                 one_candidate=only if only in people else None,
+                matched=first.participant_id,
             )
         )
     return items
@@ -247,14 +261,16 @@ async def decide(
 async def pending_item(session: AsyncSession, batch: Batch, item_id: int) -> str:
     """The display name of a pending queue item of the batch. NotFound, Conflict (already decided)."""
     c = SESSIONS.c
-    query = sa.select(c.display_name, c.review_state).where(c.id == item_id, c.batch_id == batch.id)
+    query = sa.select(c.display_name, c.review_state, OPEN.label("open")).where(
+        c.id == item_id, c.batch_id == batch.id
+    )
     found = (await (await session.connection()).execute(query)).first()
     if found is None:
         raise NotFound(
             f"no connection {item_id} in batch {batch.code!r}", code=ErrorCode.REVIEW_ITEM_NOT_FOUND
         )
-    display_name, state = found
-    if state != ReviewState.PENDING:
+    display_name, state, is_open = found
+    if not is_open:
         raise Conflict(f"connection {item_id} is {state} already", code=ErrorCode.ALREADY_DECIDED)
     return str(display_name)
 
@@ -285,14 +301,12 @@ async def apply_decision(
     )
     values["updated_at"] = utcnow()
     # The guarded update of the item itself is the claim: of two moderators deciding at once, one wins.
-    claimed = await conn.execute(
-        sa.update(SESSIONS).where(c.id == item_id, c.review_state == ReviewState.PENDING).values(**values)
-    )
+    claimed = await conn.execute(sa.update(SESSIONS).where(c.id == item_id, OPEN).values(**values))
     if claimed.rowcount == 0:
         raise Conflict(f"connection {item_id} was decided meanwhile", code=ErrorCode.ALREADY_DECIDED)
     others = await conn.execute(
         sa.update(SESSIONS)
-        .where(c.batch_id == batch.id, c.display_name == display_name, c.review_state == ReviewState.PENDING)
+        .where(c.batch_id == batch.id, c.display_name == display_name, OPEN)
         .values(**values)
     )
     key = alias_key(display_name) if person is not None else ""

@@ -30,6 +30,7 @@
   const numberFormat = new Intl.NumberFormat("id-ID");
   const num = (value) => (typeof value === "number" ? numberFormat.format(value) : "–");
   let offset = 0;
+  let view = "queue"; // or "presence": the names matched by presence, to check
   let selectedId = null;
   let selectedAt = 0;
 
@@ -143,8 +144,9 @@
   }
 
   /** A candidate with what separates namesakes: workplace, expected mode, at the venue, already on Zoom. */
-  function candidate(li, s, n, suggested) {
+  function candidate(li, s, n, suggested, matched) {
     const b = el("button", "suggestion");
+    if (matched === s.participant_ref) b.classList.add("matched");
     b.type = "button";
     b.dataset.ref = String(s.participant_ref);
     b.append(el("span", "key", String(n + 1)), el("strong", "", s.name));
@@ -160,7 +162,9 @@
       );
     chips.append(chip("score", `skor ${num(s.score)}`, "score"));
     b.append(chips);
-    b.append(el("span", "pick", suggested && n === 0 ? "terima saran" : "ini dia", suggested && n === 0 ? "accept suggestion" : "this one"));
+    if (matched === s.participant_ref) b.append(el("span", "pick", "benar, tetap ini", "correct, keep"));
+    else if (suggested && n === 0 && !matched) b.append(el("span", "pick", "terima saran", "accept suggestion"));
+    else b.append(el("span", "pick", "ini dia", "this one"));
     b.addEventListener("click", () => {
       select(li);
       decide(li, { participant_ref: s.participant_ref });
@@ -187,7 +191,11 @@
     li.append(meta, reasonOf(item.reason));
 
     const choices = el("div", "suggestions");
-    (item.suggestions || []).forEach((s, n) => choices.append(candidate(li, s, n, suggested)));
+    const matched = item.matched_ref || null;
+    if (matched) li.dataset.matched = String(matched);
+    // the person matched by presence first: accepting keeps the match (as a moderator's decision)
+    const shown = (item.suggestions || []).slice().sort((a, b) => (b.participant_ref === matched) - (a.participant_ref === matched));
+    shown.forEach((s, n) => choices.append(candidate(li, s, n, suggested, matched)));
     li.append(choices);
 
     const form = el("form", "nip-form");
@@ -257,7 +265,7 @@
       schedule(); // a moderator typing a NIP must not lose it to a refresh
       return;
     }
-    const q = await api.call(`/review/people?limit=${PAGE}&offset=${offset}`);
+    const q = await api.call(`/review/people?limit=${PAGE}&offset=${offset}${view === "presence" ? "&presence=1" : ""}`);
     if (!q.groups.length && offset > 0) {
       offset = Math.max(0, offset - PAGE);
       return load();
@@ -265,10 +273,13 @@
     $("items-total").dataset.total = String(q.items_total);
     $("items-total").textContent = num(q.items_total);
     $("groups-total").textContent = num(q.total);
-    const dismissable = Object.values(q.bulk.dismissable || {}).reduce((a, b) => a + b, 0);
-    bulkButton("accept-all", q.bulk.one_candidate);
-    bulkButton("dismiss-devices", dismissable);
-    $("dismiss-devices").dataset.reasons = Object.keys(q.bulk.dismissable || {}).join(",");
+    $("presence-total").textContent = num(q.presence);
+    if (view === "queue") {
+      const counts = q.bulk.dismissable || {};
+      bulkButton("accept-all", q.bulk.one_candidate);
+      bulkButton("dismiss-devices", (counts.device_name || 0) + (counts.no_name || 0));
+      bulkButton("dismiss-too-little", counts.too_little || 0);
+    }
     const box = $("groups");
     box.textContent = "";
     for (const g of q.groups) box.append(groupOf(g));
@@ -341,10 +352,26 @@
   $("accept-all").addEventListener("click", (e) =>
     bulk(e.currentTarget, [["/review/accept", { all: true }]], "Diterima · Accepted"),
   );
-  $("dismiss-devices").addEventListener("click", (e) => {
-    const codes = (e.currentTarget.dataset.reasons || "").split(",").filter(Boolean);
-    bulk(e.currentTarget, codes.map((reason) => ["/review/dismiss", { reason }]), "Diabaikan · Dismissed");
-  });
+  for (const id of ["dismiss-devices", "dismiss-too-little"]) {
+    $(id).addEventListener("click", (e) => {
+      const codes = (e.currentTarget.dataset.reasons || "").split(",").filter(Boolean);
+      bulk(e.currentTarget, codes.map((reason) => ["/review/dismiss", { reason }]), "Diabaikan · Dismissed");
+    });
+  }
+  for (const tab of document.querySelectorAll("#views [data-view]")) {
+    tab.addEventListener("click", () => {
+      view = tab.dataset.view;
+      for (const other of document.querySelectorAll("#views [data-view]"))
+        other.setAttribute("aria-selected", String(other === tab));
+      root.dataset.view = view;
+      document.querySelector(".bulk-bar").hidden = view !== "queue";
+      $("presence-note").hidden = view !== "presence";
+      offset = 0;
+      selectedAt = 0;
+      lastLoad = 0;
+      schedule();
+    });
+  }
   $("page-prev").addEventListener("click", () => {
     offset = Math.max(0, offset - PAGE);
     selectedAt = 0;

@@ -19,7 +19,7 @@ from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
 from eventops.timeutil import zone
 from eventops.web.access import requires
-from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
+from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_flag, query_int
 from eventops.web.render import json_response
 
 BULK_MAX = 500  # items one bulk request decides: ten pages of the queue
@@ -62,7 +62,7 @@ class DismissIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
-    reason: Literal["device_name", "no_name"] | None = None
+    reason: Literal["device_name", "no_name", "too_little"] | None = None
 
     @model_validator(mode="after")
     def _one_choice(self) -> DismissIn:
@@ -118,6 +118,7 @@ def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
         "reason": item.reason,
         "suggestions": [suggested_json(s) for s in item.suggestions],
         "one_candidate": item.one_candidate,  # the participant_ref accepting in bulk would pick, or null
+        "matched_ref": item.matched,  # matched by presence: to whom (decide again to change it), or null
     }
 
 
@@ -204,13 +205,20 @@ async def decide(request: web.Request) -> web.Response:
 
 @requires(Role.moderator)
 async def queue_by_person(request: web.Request) -> web.Response:
-    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page."""
+    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page;
+    `presence=1`: the names matched by presence instead, which a moderator may decide otherwise."""
     limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
+    presence = query_flag(request, "presence")
     async with request.app[SESSIONMAKER]() as session:
         event, batch = await events.event_and_batch(session, *batch_ref(request))
         found = await review_bulk.queue_by_person(
-            session, batch, limit=limit, offset=offset, cache=request.app[ROSTER_INDEXES]
+            session,
+            batch,
+            limit=limit,
+            offset=offset,
+            cache=request.app[ROSTER_INDEXES],
+            presence=presence,
         )
     return json_response(
         {
@@ -220,6 +228,7 @@ async def queue_by_person(request: web.Request) -> web.Response:
             "items_total": found.items,
             # what the bulk bar offers for the whole queue, not only this page
             "bulk": {"one_candidate": found.one_candidate, "dismissable": found.dismissable},
+            "presence": found.presence,  # names matched by presence (`?presence=1` lists them)
             "groups": [group_json(g, event.timezone) for g in found.groups],
         }
     )

@@ -25,6 +25,7 @@ REASONS: dict[MatchReason, tuple[str, str]] = {
     MatchReason.LOW_SCORE: ("Tidak ada nama yang cukup mirip", "No close name"),
     MatchReason.DEVICE_NAME: ("Nama perangkat", "A device name"),
     MatchReason.NO_NAME: ("Tanpa nama", "No name"),
+    MatchReason.TOO_LITTLE: ("Terlalu sedikit untuk dikenali", "Too little to identify"),
 }
 
 

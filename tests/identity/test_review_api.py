@@ -78,6 +78,7 @@ async def test_the_queue_shows_groups_with_masked_suggestions(
         "minutes": 120,
         "reason": "homonym",
         "one_candidate": None,  # two namesakes: nothing to accept in bulk
+        "matched_ref": None,
     }
     expected = sorted(
         (
