@@ -33,7 +33,8 @@ from bench.namegen import (
     namesake_share,
 )
 from eventops.identity import matching
-from eventops.identity.matching import STRONG_METHODS, MatchReason, MatchResult, Presence, RosterIndex
+from eventops.identity.matching import MatchReason, MatchResult, Presence, RosterIndex
+from eventops.identity.verdicts import STRONG_METHODS
 
 TARGET_PRECISION = 0.995
 TARGET_RECALL = 0.97

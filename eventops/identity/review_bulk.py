@@ -1,7 +1,7 @@
 """What moderators decide many at a time: the queue by suggested person, the one candidate of several
 items accepted at once, devices dismissed in bulk.
 
-Each decision is the one a moderator makes item by item (`review_queue.apply_decision`): it resolves every
+Each decision is the one a moderator makes item by item (`review_decisions.apply_decision`): it resolves every
 pending connection of the display name, is remembered as an alias of the event and audited. A bulk request
 decides what it can and says, item by item, why it skipped the rest.
 """
@@ -19,14 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.identity.matching import MatchReason
 from eventops.identity.review import RosterIndexCache
+from eventops.identity.review_decisions import Decision, apply_decision, pending_item
 from eventops.identity.review_queue import (
-    Decision,
     ReviewItem,
-    apply_decision,
     group_minutes,
     one_candidate,
     pending_groups,
-    pending_item,
     queue_items,
     suggestions_of,
 )

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from eventops.identity.matching import STRONG_METHODS, Presence
 from eventops.identity.states import ReviewState
+from eventops.identity.verdicts import STRONG_METHODS, Presence
 from eventops.storage.models import CheckIn, OnlineSession
 
 CHECKINS = CheckIn.__table__  # type: ignore[attr-defined]

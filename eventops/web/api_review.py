@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode
-from eventops.identity import review, review_bulk, review_queue
+from eventops.identity import review, review_bulk, review_decisions, review_queue
 from eventops.identity.review import RosterIndexCache
 from eventops.identity.review_bulk import BulkDecision, PersonGroup
-from eventops.identity.review_queue import Decision, ReviewItem, Suggested
+from eventops.identity.review_decisions import Decision
+from eventops.identity.review_queue import ReviewItem, Suggested
 from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
@@ -190,7 +191,7 @@ async def decide(request: web.Request) -> web.Response:
     assert principal is not None
     async with request.app[SESSIONMAKER]() as session:
         event, batch = await events.event_and_batch(session, *batch_ref(request))
-        decision = await review_queue.decide(
+        decision = await review_decisions.decide(
             session,
             event,
             batch,
