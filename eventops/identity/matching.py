@@ -1,5 +1,4 @@
-"""Identity matching: a Zoom or chat name to one roster participant, or to the review queue. This module
-retrieves and scores a name's candidates and decides; `verdicts` is its vocabulary, `rivals` its ranking."""
+"""Identity matching: a Zoom or chat name to one roster participant (candidates found, scored, decided)."""
 
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from eventops.identity.rivals import (
     leader_of,
     lone_word,
     only_absent,
+    participant_ids,
     rank,
     suggested,
     unbeaten_first,
@@ -284,7 +284,8 @@ class RosterIndex:
                     MatchReason.MATCHED,
                 )
             namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-            return unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
+            result = unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
+            return result if too_many else replace(result, namesakes=participant_ids(rivals))
         chosen = leader if leader is not None and len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator

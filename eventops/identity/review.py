@@ -174,6 +174,27 @@ async def _write(session: AsyncSession, statement: Any, rows: Sequence[dict[str,
     await execute_rows(await session.connection(), statement, rows)
 
 
+async def _weigh_presence(
+    session: AsyncSession,
+    batch_id: int,
+    index: RosterIndex,
+    conns: list[Connection],
+    aliases: dict[str, int],
+    results: list[MatchResult],
+) -> None:
+    """Decide again, with their whereabouts, the connections whose namesakes presence could tell apart (only
+    those: asking where everyone is would cost a second on a large batch)."""
+    open_ = [i for i, result in enumerate(results) if result.namesakes]
+    if not open_:
+        return
+    presence = await batch_presence(session, batch_id, (p for i in open_ for p in results[i].namesakes))
+    if not (presence.checked_in or presence.strong):
+        return
+    again = await asyncio.to_thread(index.match_many, [conns[i] for i in open_], aliases, presence)
+    for i, result in zip(open_, again, strict=True):
+        results[i] = result
+
+
 async def match_pending(
     session: AsyncSession, batch: Batch, *, fresh_only: bool = False, cache: RosterIndexCache | None = None
 ) -> MatchRun:
@@ -195,10 +216,10 @@ async def match_pending(
         groups[(row.display_name, row.email, row.registrant_id)].append(row)
     index = await roster_index(session, batch.id, cache)
     aliases = await event_aliases(session, batch.event_id)
-    presence = await batch_presence(session, batch.id)
     keys = list(groups)
     conns = [Connection(name, email, registrant) for name, email, registrant in keys]
-    results = await asyncio.to_thread(index.match_many, conns, aliases, presence)
+    results = await asyncio.to_thread(index.match_many, conns, aliases)
+    await _weigh_presence(session, batch.id, index, conns, aliases, results)
     now = utcnow()
     matched: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.identity.states import ReviewState
 from eventops.identity.verdicts import STRONG_METHODS, Presence
+from eventops.storage.chunks import BINDS, chunked
 from eventops.storage.models import CheckIn, OnlineSession
 
 CHECKINS = CheckIn.__table__  # type: ignore[attr-defined]
@@ -61,19 +62,33 @@ async def candidate_evidence(session: AsyncSession, batch_id: int, ids: Iterable
     return {pid: Evidence(pid in checked, *online.get(pid, (0, False))) for pid in wanted if pid in known}
 
 
-async def batch_presence(session: AsyncSession, batch_id: int) -> Presence:
-    """What the matcher weighs between namesakes, for the whole batch: who checked in at the venue, and who
-    is already on Zoom under a connection matched by a strong identifier."""
+async def batch_presence(session: AsyncSession, batch_id: int, ids: Iterable[int]) -> Presence:
+    """What the matcher weighs between namesakes, for some participants of the batch: who of them checked in
+    at the venue, and who is already on Zoom under a connection matched by a strong identifier."""
     conn = await session.connection()
-    checked = await conn.execute(sa.select(CHECKINS.c.participant_id).where(CHECKINS.c.batch_id == batch_id))
     c = SESSIONS.c
-    strong = await conn.execute(
-        sa.select(c.participant_id)
-        .where(
-            c.batch_id == batch_id,
-            c.match_method.in_(STRONG_METHODS),
-            c.review_state == ReviewState.MATCHED,
+    checked: set[int] = set()
+    strong: set[int] = set()
+    for chunk in chunked(sorted(set(ids)), BINDS):
+        checked.update(
+            pid
+            for (pid,) in await conn.execute(
+                sa.select(CHECKINS.c.participant_id).where(
+                    CHECKINS.c.batch_id == batch_id, CHECKINS.c.participant_id.in_(chunk)
+                )
+            )
         )
-        .distinct()
-    )
-    return Presence(frozenset(pid for (pid,) in checked), frozenset(pid for (pid,) in strong))
+        strong.update(
+            pid
+            for (pid,) in await conn.execute(
+                sa.select(c.participant_id)
+                .where(
+                    c.batch_id == batch_id,
+                    c.participant_id.in_(chunk),
+                    c.match_method.in_(STRONG_METHODS),
+                    c.review_state == ReviewState.MATCHED,
+                )
+                .distinct()
+            )
+        )
+    return Presence(frozenset(checked), frozenset(strong))

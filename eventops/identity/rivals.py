@@ -50,6 +50,11 @@ def leader_of(rivals: Sequence[Scored]) -> Scored | None:
     return at_top[0] if len(at_top) == 1 else None
 
 
+def participant_ids(rivals: Sequence[Scored]) -> frozenset[int]:
+    """Who the rivals are."""
+    return frozenset(r.entry.entry.participant_id for r in rivals)
+
+
 def beats(one: tuple[int, ...], other: tuple[int, ...]) -> bool:
     """At least as good on each piece of evidence, and better on one."""
     return one != other and all(a >= b for a, b in zip(one, other, strict=True))

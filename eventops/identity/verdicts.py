@@ -98,6 +98,8 @@ class MatchResult:
     score: float
     suggestions: tuple[Suggestion, ...]
     reason: MatchReason
+    # The namesakes presence could still tell apart (every compatible rival): whose whereabouts to ask.
+    namesakes: frozenset[int] = frozenset()
 
 
 def matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
