@@ -3,8 +3,8 @@
 Precision is over every automatic match (any method, `presence` included); recall is over the connections a
 careful human could match from what the connection carries (the generator's truth, never shown to the
 matcher). The batch runs as a hybrid day (`bench.venue`): with `--presence` (the service's
-EVENTOPS_MATCH_BY_PRESENCE=1) venue check-ins and the connections matched by a strong identifier are the presence
-evidence the matcher weighs between namesakes; without it (the service's default) they are not.
+EVENTOPS_MATCH_BY_PRESENCE=1) venue check-ins and the connections matched by a strong identifier are the
+presence evidence the matcher weighs between namesakes; without it (the service's default) they are not.
 
 The one-by-one share is the gate: the part of the online attendees (roster people with a Zoom connection)
 with a connection a moderator must decide item by item. Bulk groups are counted apart: devices and names
