@@ -684,9 +684,14 @@ def case_class(case: Case) -> str:
 
 
 def make_cases(
-    rng: random.Random, roster: Sequence[Person], outsiders: Sequence[Person], batch: str
+    rng: random.Random,
+    roster: Sequence[Person],
+    outsiders: Sequence[Person],
+    batch: str,
+    joining: Sequence[Person] | None = None,
 ) -> list[Case]:
-    """Zoom connections of the roster's online people, outsiders, devices and offices, shuffled."""
+    """Zoom connections of the roster people who join (`joining`; default 90 % of the roster), outsiders,
+    devices and offices, shuffled."""
     roster_words: dict[str, list[Person]] = defaultdict(list)
     for p in roster:
         for word in set(p.identity):
@@ -694,7 +699,7 @@ def make_cases(
     vocabulary = sorted({sound(w) for p in roster for w in p.personal})
     kinds, weights = zip(*KINDS.items(), strict=True)
     cases: list[Case] = []
-    people = [p for p in roster if rng.random() < 0.9]
+    people = list(joining) if joining is not None else [p for p in roster if rng.random() < 0.9]
     people += [p for p in people if rng.random() < 0.1]  # a second device or a reconnect under another name
     shared = Counter(p.email for p in roster if p.email)
     for p in people:

@@ -35,6 +35,7 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "text"
     metrics_token: str = field(default="", repr=False)
+    match_by_presence: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,4 +70,5 @@ class Settings:
             log_level=log_level,
             log_format=log_format,
             metrics_token=get("METRICS_TOKEN", ""),
+            match_by_presence=get("MATCH_BY_PRESENCE", "0") in {"1", "true", "yes"},
         )

@@ -33,7 +33,7 @@ from eventops.attendance.rules import (
 )
 from eventops.catalog import events
 from eventops.errors import Conflict, ErrorCode, Invalid
-from eventops.identity.review import match_pending
+from eventops.identity.review import RosterIndexCache, match_pending
 from eventops.live import hub as live
 from eventops.roster.nip import normalise_nip
 from eventops.roster.passes import participant_by_nip
@@ -187,7 +187,13 @@ async def _lock_batch(
 
 
 async def finalize(
-    session: AsyncSession, event_slug: str, code: str, actor: str, *, early: bool = True
+    session: AsyncSession,
+    event_slug: str,
+    code: str,
+    actor: str,
+    *,
+    early: bool = True,
+    cache: RosterIndexCache | None = None,
 ) -> BatchAttendance:
     """Match what is still unmatched, then compute and store the batch's records and freeze them.
 
@@ -202,7 +208,7 @@ async def finalize(
             code=ErrorCode.BATCH_NOT_ENDED,
         )
     if batch.finalized_at is None:
-        await match_pending(session, batch, fresh_only=True)
+        await match_pending(session, batch, fresh_only=True, cache=cache)
     now = utcnow()
     # Two finalizes run one after the other on the batch row's lock, and only one wins.
     if not await _lock_batch(session, batch, finalized=False, finalized_at=now):

@@ -100,6 +100,7 @@ ENVIRONMENT = {
     "EVENTOPS_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR (default INFO; access lines are INFO)",
     "EVENTOPS_LOG_FORMAT": "text, or json for one JSON object per line (default text)",
     "EVENTOPS_METRICS_TOKEN": "when set, GET /metrics needs 'Authorization: Bearer TOKEN' (default: open)",
+    "EVENTOPS_MATCH_BY_PRESENCE": "1: presence (checked in, on Zoom) decides between namesakes (default: 0)",
     "EVENTOPS_ZOOM_ACCOUNT_ID, _CLIENT_ID, _CLIENT_SECRET": "the Zoom Server-to-Server OAuth app",
     "EVENTOPS_ZOOM_WEBHOOK_SECRET": "the Zoom app's secret token, to verify webhooks",
     "EVENTOPS_ZOOM_API_BASE, EVENTOPS_ZOOM_OAUTH_URL": "Zoom's addresses (default https://api.zoom.us/v2, "

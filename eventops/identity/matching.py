@@ -1,15 +1,26 @@
-"""Identity matching: a Zoom or chat name to one roster participant, or to the review queue."""
+"""Identity matching: a Zoom or chat name to one roster participant (candidates found, scored, decided)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum, unique
+from dataclasses import replace
 from types import MappingProxyType
-from typing import Literal
 
 from eventops.identity.names import NormalisedName, agency_words_of, normalise_name
+from eventops.identity.rivals import (
+    UNDECIDED,
+    Entry,
+    Scored,
+    leader_of,
+    lone_word,
+    only_absent,
+    participant_ids,
+    rank,
+    suggested,
+    unbeaten_first,
+    unmatched,
+)
 from eventops.identity.scoring import (
     HonorificProfile,
     agency_matches,
@@ -20,12 +31,27 @@ from eventops.identity.scoring import (
     titles_agree,
     whole_name,
 )
+from eventops.identity.verdicts import (
+    NOBODY_PRESENT,
+    SUGGESTIONS,
+    Connection,
+    MatchReason,
+    MatchResult,
+    Presence,
+    RosterEntry,
+    email_key,
+    matched,
+    name_alias_key,
+    unique_keys,
+)
+from eventops.identity.verdicts import (
+    alias_key as alias_key,  # callers keep importing it from here
+)
 from eventops.identity.word_blocks import WordBlocks
 
 # Fuzzy acceptance, tuned with `python -m bench.matching` (precision first; see the report it prints).
 ACCEPT_SCORE = 90.0
 MARGIN = 5.0
-SUGGESTIONS = 3
 # A name held by more roster entries than this (a roster of `Peserta`, or thousands of `Sri Rahayu`) is
 # never matched automatically: proving one of them ahead of all the others would cost too much, and a
 # moderator decides it anyway.
@@ -33,123 +59,7 @@ RIVALS_LIMIT = 200
 # Below this nobody is a close name: the reason says so, and the suggestions are only a hint.
 CLOSE_SCORE = 70.0
 
-Method = Literal["registrant", "email", "nip", "alias", "phone", "fuzzy"]
-
-
-@unique
-class MatchReason(StrEnum):
-    """The matcher's verdict on one connection: matched, or why not. Stored (`match_reason`) and shown in the
-    review queue for the unmatched; not a review state (`states.ReviewState`)."""
-
-    MATCHED = "matched"  # one participant found (never stored: a match clears `match_reason`)
-    AMBIGUOUS = "ambiguous"  # several participants score alike and nothing tells them apart
-    HOMONYM = "homonym"  # several participants have this very name
-    HONORIFIC_CONFLICT = "honorific_conflict"  # titles or birth-order names contradict the best candidate's
-    AGENCY_MISMATCH = "agency_mismatch"  # an inexact name from someone naming another workplace
-    CLOSE_NAME = "close_name"  # a close name, but not close enough to decide alone
-    LOW_SCORE = "low_score"  # no candidate scores high enough
-    DEVICE_NAME = "device_name"  # the display name is a device (`iPhone`, `Galaxy A12`)
-    NO_NAME = "no_name"  # no personal name to match: initials only, or only titles, birth order, workplace
-
-
 _NO_ALIASES: Mapping[str, int] = MappingProxyType({})
-
-
-@dataclass(frozen=True, slots=True)
-class RosterEntry:
-    """One participant of the batch roster, as the matcher needs it."""
-
-    participant_id: int
-    nip: str | None
-    name: str
-    email: str | None
-    agency: str
-    unit: str
-    registrant_id: str | None = None
-    phone: str | None = None  # as the roster stores it, `+62…`
-
-
-@dataclass(frozen=True, slots=True)
-class Connection:
-    """One Zoom connection or chat author: what we know of them."""
-
-    display_name: str
-    email: str | None = None
-    registrant_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Suggestion:
-    """A roster participant the moderator may pick for an unmatched connection."""
-
-    participant_id: int
-    name: str
-    score: float
-    only: bool = False  # the one candidate nothing rules out: a moderator may accept it with others at once
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    """The matcher's answer: a participant and how it was found, or why not and whom to suggest."""
-
-    participant_id: int | None
-    method: Method | None
-    score: float
-    suggestions: tuple[Suggestion, ...]
-    reason: MatchReason
-
-
-def alias_key(display_name: str) -> str:
-    """The key under which a moderator's decision on this display name is remembered ('' = never)."""
-    return _alias_key(normalise_name(display_name))
-
-
-def _alias_key(name: NormalisedName) -> str:
-    # A name without a personal word (`iPhone`, `BKPSDM Gianyar`) is shared by many people: a decision on
-    # one such connection must not be applied to the next.
-    if not name.tokens:
-        return ""
-    words = " ".join((*name.honorific_tokens, *name.tokens))
-    return f"{words} / {' '.join(sorted(name.agency_words))}" if name.agency_words else words
-
-
-def _email_key(email: str | None) -> str:
-    return (email or "").strip().lower()
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    entry: RosterEntry
-    name: NormalisedName
-    profile: HonorificProfile
-    agency: frozenset[str]  # codes and place words of agency and unit together
-    unit: frozenset[str]
-
-
-@dataclass(frozen=True, slots=True)
-class _Scored:
-    score: float
-    agency_match: bool  # the display names a workplace and all of it fits this entry
-    unit_named: bool  # ... and it names this entry's whole unit (`Kec Kuta` is not `Kecamatan Kuta Selatan`)
-    entry: _Entry
-    conflict: bool  # a sex marker, birth order or caste title says this is someone else
-    # Workplace, titles, the whole personal name (not a part of a longer one), honorific agreement: what
-    # separates namesakes.
-    evidence: tuple[int, int, int, int]
-
-
-def _unique(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    first: dict[str, int] = {}
-    shared: set[str] = set()
-    for key, participant_id in pairs:
-        if key and first.setdefault(key, participant_id) != participant_id:
-            shared.add(key)
-    # A shared office email or a duplicated id identifies nobody.
-    return {key: pid for key, pid in first.items() if key not in shared}
-
-
-def _matched(participant_id: int, method: Method, score: float = 100.0) -> MatchResult:
-    return MatchResult(participant_id, method, score, (), MatchReason.MATCHED)
 
 
 class RosterIndex:
@@ -175,7 +85,7 @@ class RosterIndex:
                 found = texts[text] = agency_words_of(text)
             return found
 
-        def prepare(e: RosterEntry) -> _Entry:
+        def prepare(e: RosterEntry) -> Entry:
             name = names.get(e.name)
             if name is None:
                 name = names[e.name] = normalise_name(e.name)
@@ -185,15 +95,15 @@ class RosterIndex:
             agency = workplaces.get((e.agency, e.unit))
             if agency is None:
                 agency = workplaces[(e.agency, e.unit)] = words_of(e.agency) | words_of(e.unit)
-            return _Entry(e, name, profile, agency, words_of(e.unit))
+            return Entry(e, name, profile, agency, words_of(e.unit))
 
         self._entries = [prepare(e) for e in entries]
-        self._by_registrant = _unique((e.registrant_id or "", e.participant_id) for e in entries)
-        self._by_email = _unique((_email_key(e.email), e.participant_id) for e in entries)
-        self._by_nip = _unique((e.nip or "", e.participant_id) for e in entries)
-        self._by_phone = _unique((e.phone or "", e.participant_id) for e in entries)
+        self._by_registrant = unique_keys((e.registrant_id or "", e.participant_id) for e in entries)
+        self._by_email = unique_keys((email_key(e.email), e.participant_id) for e in entries)
+        self._by_nip = unique_keys((e.nip or "", e.participant_id) for e in entries)
+        self._by_phone = unique_keys((e.phone or "", e.participant_id) for e in entries)
         self._by_id = {prepared.entry.participant_id: prepared for prepared in self._entries}
-        self._by_key: dict[str, list[_Entry]] = defaultdict(list)
+        self._by_key: dict[str, list[Entry]] = defaultdict(list)
         for prepared in self._entries:
             if prepared.name.tokens:
                 self._by_key[prepared.name.key].append(prepared)
@@ -205,35 +115,41 @@ class RosterIndex:
         """The number of roster entries."""
         return len(self._entries)
 
-    def match(self, conn: Connection, aliases: Mapping[str, int] = _NO_ALIASES) -> MatchResult:
-        """Run the cascade for one connection: registrant, email, NIP, alias, then fuzzy name."""
+    def match(
+        self, conn: Connection, aliases: Mapping[str, int] = _NO_ALIASES, presence: Presence = NOBODY_PRESENT
+    ) -> MatchResult:
+        """Run the cascade for one connection: registrant, email, NIP, alias, phone, then fuzzy name (with
+        `presence` to pick among namesakes)."""
         by_registrant = self._by_registrant.get(conn.registrant_id or "")
         if by_registrant is not None:
-            return _matched(by_registrant, "registrant")
-        by_email = self._by_email.get(_email_key(conn.email))
+            return matched(by_registrant, "registrant")
+        by_email = self._by_email.get(email_key(conn.email))
         if by_email is not None:
-            return _matched(by_email, "email")
+            return matched(by_email, "email")
         name = self._normalised(conn.display_name)
         by_nip = self._by_nip.get(name.nip or "")
         if by_nip is not None:
-            return _matched(by_nip, "nip")
-        key = _alias_key(name)
+            return matched(by_nip, "nip")
+        key = name_alias_key(name)
         aliased = aliases.get(key) if key else None
         if aliased is not None and aliased in self._by_id:
-            return _matched(aliased, "alias")
+            return matched(aliased, "alias")
         by_phone = {self._by_phone[p] for p in name.phones if p in self._by_phone}
         if len(by_phone) == 1:
-            return _matched(by_phone.pop(), "phone")
-        return self._fuzzy(name)
+            return matched(by_phone.pop(), "phone")
+        return self._fuzzy(name, presence)
 
     def match_many(
-        self, conns: Sequence[Connection], aliases: Mapping[str, int] = _NO_ALIASES
+        self,
+        conns: Sequence[Connection],
+        aliases: Mapping[str, int] = _NO_ALIASES,
+        presence: Presence = NOBODY_PRESENT,
     ) -> list[MatchResult]:
         """Match many connections; a repeated connection (`iPhone`, a reconnect) is decided once."""
         decided: dict[Connection, MatchResult] = {}
         for conn in conns:
             if conn not in decided:
-                decided[conn] = self.match(conn, aliases)
+                decided[conn] = self.match(conn, aliases, presence)
         return [decided[conn] for conn in conns]
 
     def _normalised(self, display_name: str) -> NormalisedName:
@@ -242,10 +158,10 @@ class RosterIndex:
             cached = self._name_cache[display_name] = normalise_name(display_name)
         return cached
 
-    def _candidates(self, tokens: Sequence[str]) -> tuple[list[_Entry], set[str]]:
+    def _candidates(self, tokens: Sequence[str]) -> tuple[list[Entry], set[str]]:
         """The entries worth scoring, and the names too crowded to weigh: of a crowd of namesakes only a few
         are scored, to be shown."""
-        chosen: dict[int, _Entry] = {}
+        chosen: dict[int, Entry] = {}
         crowded: set[str] = set()
         for pid in self._words.candidates(tokens):
             key = self._by_id[pid].name.key
@@ -257,7 +173,7 @@ class RosterIndex:
                 chosen[namesake.entry.participant_id] = namesake
         return list(chosen.values()), crowded
 
-    def _score(self, name: NormalisedName, prepared: _Entry, scores: dict[tuple[str, ...], float]) -> _Scored:
+    def _score(self, name: NormalisedName, prepared: Entry, scores: dict[tuple[str, ...], float]) -> Scored:
         """Score one entry; `scores` keeps this display's name scores by roster tokens (namesakes share)."""
         own = set(prepared.name.tokens)
         # Display words found in this entry's agency or unit (`Kuta` for `Kecamatan Kuta`) are workplace
@@ -278,7 +194,7 @@ class RosterIndex:
             honorifics_agreement(profile, prepared.profile),
         )
         conflict = honorifics_conflict(profile, prepared.profile)
-        return _Scored(score, fits, named, prepared, conflict, evidence)
+        return Scored(score, fits, named, prepared, conflict, evidence)
 
     def _profile(self, name: NormalisedName) -> HonorificProfile:
         found = self._profiles.get(name.honorific_tokens)
@@ -289,10 +205,10 @@ class RosterIndex:
     def _rivals(
         self,
         name: NormalisedName,
-        best: _Scored,
-        scored: Sequence[_Scored],
+        best: Scored,
+        scored: Sequence[Scored],
         scores: dict[tuple[str, ...], float],
-    ) -> tuple[list[_Scored], bool]:
+    ) -> tuple[list[Scored], bool]:
         """Every compatible candidate the best must clearly beat: near scores, namesakes, and every roster
         name holding all the display's words, since people drop words (`Dewi` is how `Dewi Astuti` signs in,
         `Siti Aminah` how `Siti Nur Aminah` does); and whether they were too many to weigh."""
@@ -304,15 +220,21 @@ class RosterIndex:
         }
         holders = self._words.holders_of_all(name.tokens)
         if len(holders) > RIVALS_LIMIT:
-            return sorted(rivals.values(), key=_rank), True
+            return sorted(rivals.values(), key=rank), True
         for pid in holders:
             if pid not in rivals:
                 rival = self._score(name, self._by_id[pid], scores)
                 if not rival.conflict:
                     rivals[pid] = rival
-        return sorted(rivals.values(), key=_rank), False
+        return sorted(rivals.values(), key=rank), False
 
-    def _fuzzy(self, name: NormalisedName) -> MatchResult:
+    def _fuzzy(self, name: NormalisedName, presence: Presence = NOBODY_PRESENT) -> MatchResult:
+        result = self._decide(name, presence)
+        if result.reason in UNDECIDED and lone_word(name) and not any(s.only for s in result.suggestions):
+            return replace(result, reason=MatchReason.TOO_LITTLE)
+        return result
+
+    def _decide(self, name: NormalisedName, presence: Presence) -> MatchResult:
         if not name.tokens:
             return MatchResult(
                 None, None, 0.0, (), MatchReason.DEVICE_NAME if name.is_device else MatchReason.NO_NAME
@@ -324,7 +246,7 @@ class RosterIndex:
             name = replace(name, tokens=split)
         scores: dict[tuple[str, ...], float] = {}
         candidates, crowded = self._candidates(name.tokens)
-        scored = sorted((self._score(name, prepared, scores) for prepared in candidates), key=_rank)
+        scored = sorted((self._score(name, prepared, scores) for prepared in candidates), key=rank)
         scored = [s for s in scored if s.score > 0.0]
         compatible = [s for s in scored if not s.conflict]
         good = [s for s in compatible if self._good(s)]
@@ -335,70 +257,44 @@ class RosterIndex:
         if not good:
             # Nobody this could be: say why, with the names the reason speaks of first.
             if crowd_score >= self.accept_score:
-                return _unmatched(MatchReason.HOMONYM, crowd + [s for s in scored if s not in crowd])
+                return unmatched(MatchReason.HOMONYM, crowd + [s for s in scored if s not in crowd])
             if scored and scored[0].conflict and scored[0].score >= self.accept_score:
-                return _unmatched(MatchReason.HONORIFIC_CONFLICT, scored, only)
+                return unmatched(MatchReason.HONORIFIC_CONFLICT, scored, only)
             shown = compatible or scored
             if not shown:
                 return MatchResult(None, None, 0.0, (), MatchReason.LOW_SCORE)
             reason = MatchReason.CLOSE_NAME if shown[0].score >= CLOSE_SCORE else MatchReason.LOW_SCORE
-            return _unmatched(reason, shown, only)
+            return unmatched(reason, shown, only)
         best = good[0]
         rivals, too_many = self._rivals(name, best, compatible, scores)
         # A namesake is only a namesake while no piece of evidence (workplace, titles, honorifics) puts one
         # compatible candidate ahead of all the others; a leader must still be good enough on its own.
-        leader = _leader(rivals)
+        leader = leader_of(rivals)
         too_many = too_many or crowd_score >= best.score - self.margin
         if too_many or (len(rivals) > 1 and (leader is None or not self._good(leader))):
             # The namesakes the reason speaks of first: those no other rival beats.
-            shown = _unbeaten_first(rivals) + [s for s in compatible if s not in rivals]
+            shown = unbeaten_first(rivals) + [s for s in compatible if s not in rivals]
+            present = None if too_many else only_absent(rivals, presence, self.accept_score)
+            if present is not None:
+                return MatchResult(
+                    present.entry.entry.participant_id,
+                    "presence",
+                    present.score,
+                    suggested(shown),
+                    MatchReason.MATCHED,
+                )
             namesakes = any(s is not best and s.entry.name.key == best.entry.name.key for s in rivals)
-            return _unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
+            result = unmatched(MatchReason.HOMONYM if namesakes else MatchReason.AMBIGUOUS, shown)
+            return result if too_many else replace(result, namesakes=participant_ids(rivals))
         chosen = leader if leader is not None and len(rivals) > 1 else best
         if chosen.score < 100.0 and name.agency_words and not chosen.agency_match:
             # An inexact name from someone who says they work elsewhere is somebody else until a moderator
             # says otherwise.
-            return _unmatched(
+            return unmatched(
                 MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)], only
             )
-        return _matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+        return matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
 
-    def _good(self, scored: _Scored) -> bool:
+    def _good(self, scored: Scored) -> bool:
         """Good enough on its own to be matched without a moderator."""
         return scored.score >= self.accept_score
-
-
-def _leader(rivals: Sequence[_Scored]) -> _Scored | None:
-    """The rival that beats every other (at least as good on each piece of evidence, better on one): the
-    only one holding the best value of every piece at once."""
-    if not rivals:
-        return None
-    top = tuple(max(values) for values in zip(*(r.evidence for r in rivals), strict=True))
-    at_top = [r for r in rivals if r.evidence == top]
-    return at_top[0] if len(at_top) == 1 else None
-
-
-def _unbeaten_first(rivals: Sequence[_Scored]) -> list[_Scored]:
-    """The rivals, those no other beats first (compared by their few distinct pieces of evidence)."""
-    vectors = {r.evidence for r in rivals}
-    beaten = {
-        v for v in vectors if any(o != v and all(a >= b for a, b in zip(o, v, strict=True)) for o in vectors)
-    }
-    return sorted(rivals, key=lambda r: r.evidence in beaten)
-
-
-def _unmatched(reason: MatchReason, shown: Sequence[_Scored], only: _Scored | None = None) -> MatchResult:
-    """An unmatched result with the first suggestions; `only`, the one compatible candidate, always among
-    them."""
-    picked = list(shown[:SUGGESTIONS])
-    if only is not None and only not in picked:
-        picked[-1:] = [only]
-    suggestions = tuple(
-        Suggestion(s.entry.entry.participant_id, s.entry.entry.name, round(s.score, 1), s is only)
-        for s in picked
-    )
-    return MatchResult(None, None, shown[0].score, suggestions, reason)
-
-
-def _rank(scored: _Scored) -> tuple[float, bool, int]:
-    return (-round(scored.score, 6), not scored.agency_match, scored.entry.entry.participant_id)

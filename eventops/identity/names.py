@@ -1,41 +1,31 @@
-"""Name normalisation: what identifies a person in a roster name or a Zoom display name."""
+"""Name normalisation: what identifies a person in a roster name or a Zoom display name. Words are looked up
+in their canonical spelling (`spelling`); a NIP or phone beside the name is read by `digits`."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from eventops.identity import lexicon as lex
-from eventops.roster.nip import parse_nip
-from eventops.roster.validation import normalise_phone
+from eventops.identity.digits import nip_in_text, phones_in_text
+from eventops.identity.spelling import (
+    AGENCY,
+    CASTE_PAIRS,
+    CONTEXT_WORDS,
+    DEGREE_PARTS,
+    DEVICE,
+    FILLER,
+    GENERIC,
+    HONORIFIC_WORDS,
+    PLACE_PREFIXES,
+    PREFIX_TITLES,
+    canonical_word,
+)
 
-_DOUBLE = re.compile(r"([a-z])\1+")
-_MUHAMMAD = re.compile(r"m[uo](?:kh|ch|h|k)?a?m[ae]d")
-# Old (pre-1972) spellings and common variants, applied left to right until nothing changes.
-_SPELLING = (
-    ("oe", "u"),
-    ("dj", "j"),
-    ("tj", "c"),
-    ("sj", "sy"),
-    ("ch", "kh"),
-    ("kh", "h"),
-    ("dh", "d"),
-    ("dz", "z"),
-)
-_SPELLING_LETTERS = (("q", "k"), ("j", "y"))
-# `Setyo`/`Setio`, `Dyah`/`Diah`, `Sumiyati`/`Sumiati`, `Rizky`/`Rizki`: y and i written for one sound
-# (not after n or s, where `ny` and `sy` are letters of their own: `Nyoman`, `Syamsul`).
-_Y_AS_I = (
-    (re.compile(r"(?<=[bdfgklmprtvw])y(?=[aeiou])"), "i"),
-    (re.compile(r"(?<=i)y(?=[aeiou])"), ""),
-    (re.compile(r"(?<=[bcdfghjklmpqrtvwxz])y$"), "i"),
-)
 _DIGIT = re.compile(r"\d")
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-\u2010-\u2015]?\d)*")
-_DIGIT_SEPARATOR = re.compile(r"[ .\-\u2010-\u2015]")
 _POSSESSIVE = re.compile(r"[’'`´]s\b", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"[’'`´ʼ]")
 _SEGMENT_BREAK = re.compile(r"[_|/\\()\[\]{}<>;:,#*+=~!?\"“”]+|\s[-–—]+\s|[–—]+")
@@ -50,97 +40,6 @@ _SHIFTED_SPACE = re.compile(
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
-# An academic degree written with dots is made of these parts (`S.Kom.`, `A.Md.Kep.`, `S.Tr.Kes.`).
-_DEGREE_PARTS = lex.word_set(
-    """
-    s m a d b sp ph dr tr kom si pd sos kes ag ip ak hum kep keb md farm psi ked gz e h
-    t p i kn hi sy th pdi ikom ars par ten stat sn kh hut sc eng tech fil adm an ap rad gizi log ling ei
-    """
-)
-
-
-@lru_cache(maxsize=1 << 16)  # a roster or a day of display names repeats a few thousand words
-def canonical_word(word: str) -> str:
-    """Canonical spelling of one lower-case word: old spellings, j/y, q/k, doubled letters, Muhammad."""
-    text = _DOUBLE.sub(r"\1", word)
-    if _MUHAMMAD.fullmatch(text) or text in lex.MUHAMMAD_SHORT or word in lex.MUHAMMAD_SHORT:
-        return "muhammad"
-    previous = ""
-    while text != previous:
-        previous = text
-        for old, new in _SPELLING:
-            text = text.replace(old, new)
-        for old, new in _SPELLING_LETTERS:
-            text = text.replace(old, new)
-        for pattern, new in _Y_AS_I:
-            text = pattern.sub(new, text)
-        text = _DOUBLE.sub(r"\1", text)
-    return text
-
-
-def _with_canonical(words: Iterable[str]) -> frozenset[str]:
-    listed = frozenset(words)
-    # A list word reduced to one letter (`kh` -> `h`) would swallow initials: it is kept as written only.
-    return listed | {canon for canon in map(canonical_word, listed) if len(canon) > 1}
-
-
-_FILLER = _with_canonical(lex.FILLER)
-_DEVICE = _with_canonical(lex.DEVICE_WORDS)
-_PREFIX_TITLES = _with_canonical(lex.PREFIX_TITLES)
-_AGENCY = {**{canonical_word(k): v for k, v in lex.AGENCY_CODES.items()}, **lex.AGENCY_CODES}
-_GENERIC = _with_canonical(lex.AGENCY_GENERIC)
-_PLACE_PREFIXES = _with_canonical(lex.PLACE_PREFIXES)
-_HONORIFIC_WORDS = frozenset([*lex.SEX_MARKERS, *lex.BIRTH_ORDER, *lex.CASTE_WORDS, *lex.NEUTRAL_HONORIFICS])
-_CASTE_PAIRS = frozenset(lex.CASTE_PAIRS)
-# Every word whose reading may depend on its neighbours: re-reading a name only matters when it has one.
-_CONTEXT_WORDS = _with_canonical(
-    [
-        *_FILLER,
-        *_DEVICE,
-        *_PREFIX_TITLES,
-        *_GENERIC,
-        *_PLACE_PREFIXES,
-        *_AGENCY,
-        *_HONORIFIC_WORDS,
-        *lex.DOTTED_ONLY_TITLES,
-        *lex.DEGREES,
-        *lex.HONORIFIC_ALIASES,
-        *lex.HONORIFIC_INITIALS,
-        *lex.CASTE_HEADS,
-        *lex.MUHAMMAD_SHORT,
-        *(word for pair in lex.CASTE_PAIRS for word in pair),
-    ]
-)
-
-
-def nip_in_text(text: str) -> str | None:
-    """The first valid 18-digit NIP written in `text` (digits maybe grouped by spaces, dots or dashes)."""
-    for run in _DIGIT_RUN.findall(text):
-        groups = _DIGIT_SEPARATOR.split(run)
-        for start in range(len(groups)):
-            digits = ""
-            for group in groups[start:]:
-                digits += group
-                if len(digits) >= 18:
-                    break
-            if len(digits) == 18 and parse_nip(digits).ok:
-                return digits
-    return None
-
-
-def phones_in_text(text: str) -> tuple[str, ...]:
-    """Indonesian mobile numbers written in `text` (`08…`, `+628…`, `628…`, grouped or not), as `+62…`."""
-    found: list[str] = []
-    for run in _DIGIT_RUN.findall(text):
-        # A run may hold a NIP and a number side by side: try it whole, then each space-separated group.
-        for part in (run, *run.split()):
-            digits = _DIGIT_SEPARATOR.sub("", part)
-            if not 10 <= len(digits) <= 14 or not digits.startswith(("08", "628")):
-                continue
-            phone, _ = normalise_phone(digits)
-            if phone is not None and phone not in found:
-                found.append(phone)
-    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +97,13 @@ def _word(raw: str, segment: int, *, dotted: bool = False, title: bool = False) 
 
 
 def _is_known_short(part: str) -> bool:
-    return part in lex.HONORIFIC_ALIASES or part in _HONORIFIC_WORDS or part in _PREFIX_TITLES
+    return part in lex.HONORIFIC_ALIASES or part in HONORIFIC_WORDS or part in PREFIX_TITLES
 
 
 def _dotted_words(token: str, segment: int) -> Iterator[_Word]:
     letters = _letters(token)
     parts = [_letters(part) for part in token.split(".") if _letters(part)]
-    if letters in lex.DEGREES or letters in _PREFIX_TITLES or letters in lex.DOTTED_ONLY_TITLES:
+    if letters in lex.DEGREES or letters in PREFIX_TITLES or letters in lex.DOTTED_ONLY_TITLES:
         yield _word(letters, segment, dotted=True, title=True)
     elif letters in lex.HONORIFIC_INITIALS and all(len(part) == 1 for part in parts):
         for word in lex.HONORIFIC_INITIALS[letters]:
@@ -212,7 +111,7 @@ def _dotted_words(token: str, segment: int) -> Iterator[_Word]:
     elif (
         len(parts) > 1
         and not all(_is_known_short(p) or len(p) > 4 for p in parts)
-        and (all(part in _DEGREE_PARTS for part in parts) and any(len(part) > 1 for part in parts))
+        and (all(part in DEGREE_PARTS for part in parts) and any(len(part) > 1 for part in parts))
     ):
         yield _word(letters, segment, dotted=True, title=True)
     else:
@@ -263,17 +162,17 @@ def _words(text: str) -> list[_Word]:
 
 def _honorific(word: _Word, previous: str | None, following: str | None) -> str | None:
     canon = lex.HONORIFIC_ALIASES.get(word.raw) or lex.HONORIFIC_ALIASES.get(word.canon) or word.canon
-    if canon in _HONORIFIC_WORDS:
+    if canon in HONORIFIC_WORDS:
         return canon
-    if previous is not None and (previous, canon) in _CASTE_PAIRS:
+    if previous is not None and (previous, canon) in CASTE_PAIRS:
         return canon
-    if canon in lex.CASTE_HEADS and following is not None and (canon, following) in _CASTE_PAIRS:
+    if canon in lex.CASTE_HEADS and following is not None and (canon, following) in CASTE_PAIRS:
         return canon
     return None
 
 
 def _is_title(word: _Word, seen_personal: bool) -> bool:
-    if word.title or word.raw in lex.BARE_DEGREES or word.canon in _PREFIX_TITLES:
+    if word.title or word.raw in lex.BARE_DEGREES or word.canon in PREFIX_TITLES:
         return True
     if word.raw in lex.DOTTED_ONLY_TITLES:
         return word.dotted or (word.raw == "h" and not seen_personal)
@@ -286,8 +185,8 @@ def _agency_word(word: _Word) -> str | None:
 
 @lru_cache(maxsize=1 << 16)
 def _agency_code(raw: str, canon: str) -> str | None:
-    if canon in _AGENCY or raw in _AGENCY:
-        return _AGENCY.get(raw) or _AGENCY[canon]
+    if canon in AGENCY or raw in AGENCY:
+        return AGENCY.get(raw) or AGENCY[canon]
     if canon.startswith("dis") and len(canon) >= 6 and canon[3] not in _VOWELS:
         return canon  # `Dispar`, `Disnaker`, `Disperkimta`: an office abbreviation
     if len(canon) >= 2 and not _VOWELS & set(canon):
@@ -296,7 +195,7 @@ def _agency_code(raw: str, canon: str) -> str | None:
 
 
 def _agency_segments(words: list[_Word]) -> set[int]:
-    return {w.segment for w in words if w.canon in _GENERIC or _agency_word(w) is not None}
+    return {w.segment for w in words if w.canon in GENERIC or _agency_word(w) is not None}
 
 
 def _read(text: str) -> _Reading:
@@ -310,9 +209,9 @@ def _read(text: str) -> _Reading:
     for position, word in enumerate(words):
         following = words[position + 1].canon if position + 1 < len(words) else None
         was_honorific, previous_honorific = previous_honorific, None
-        if word.canon in _FILLER or word.raw in _FILLER:
+        if word.canon in FILLER or word.raw in FILLER:
             continue
-        if word.canon in _DEVICE or word.raw in _DEVICE:
+        if word.canon in DEVICE or word.raw in DEVICE:
             reading.device = True
             continue
         seen_personal = bool(reading.tokens)
@@ -327,12 +226,12 @@ def _read(text: str) -> _Reading:
             consuming = -1
             continue
         code = _agency_word(word)
-        if code is None and word.canon in _GENERIC:
+        if code is None and word.canon in GENERIC:
             code = ""
         if code is not None:
             if code:
                 reading.agency.append(code)
-            if word.canon in _PLACE_PREFIXES:
+            if word.canon in PLACE_PREFIXES:
                 consuming, place_words = word.segment, 0
             elif consuming == word.segment and place_words and code in lex.REGION_CODES:
                 # `Kec Sukasada Bll Yusrizal`: the region after the place closes it; a name may follow.
@@ -359,7 +258,7 @@ def normalise_name(raw: str) -> NormalisedName:
     tokens = reading.tokens
     # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
     # Only a short word or a word of the lexicon can read differently alone: most names need no second look.
-    settled = all(len(t) > 2 and t not in _CONTEXT_WORDS for t in tokens)
+    settled = all(len(t) > 2 and t not in CONTEXT_WORDS for t in tokens)
     for _ in range(0 if settled else len(tokens) + 1):
         again = _read(" ".join(tokens)).tokens
         if again == tokens:
@@ -382,7 +281,7 @@ def agency_words_of(*texts: str) -> frozenset[str]:
     for text in texts:
         folded = _fold(text)
         for word in _words(folded):
-            if word.canon in _FILLER or word.canon in _GENERIC:
+            if word.canon in FILLER or word.canon in GENERIC:
                 continue
             found.add(_agency_word(word) or word.canon)
         lowered = " ".join(folded.lower().split())

@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from eventops.identity.matching import Connection, MatchResult, RosterEntry, RosterIndex
+from eventops.identity.review_evidence import batch_presence
 from eventops.identity.states import ReviewState
 from eventops.live import hub as live
 from eventops.storage.chunks import execute_rows
@@ -66,12 +67,14 @@ class RosterIndexCache:
     """Roster indexes recently built in this process, by batch and roster fingerprint.
 
     Only a shortcut: an index is rebuilt whenever the batch's roster changed (count, newest id or newest
-    update differ), and another process simply builds its own.
+    update differ), and another process simply builds its own. It also carries the process's matching policy:
+    `by_presence` (EVENTOPS_MATCH_BY_PRESENCE, off by default) lets presence decide between namesakes.
     """
 
-    def __init__(self, size: int = INDEXES_KEPT) -> None:
+    def __init__(self, size: int = INDEXES_KEPT, *, by_presence: bool = False) -> None:
         """An empty cache keeping at most `size` indexes."""
         self._size = size
+        self.by_presence = by_presence
         self._indexes: OrderedDict[int, tuple[Fingerprint, RosterIndex]] = OrderedDict()
 
     def get(self, batch_id: int, fingerprint: Fingerprint) -> RosterIndex | None:
@@ -160,7 +163,7 @@ _MATCH = (
         match_score=bindparam("_score"),
         review_state=ReviewState.MATCHED,
         match_reason=None,
-        suggestions=None,
+        suggestions=bindparam("_suggestions"),  # a match by presence keeps the namesakes it chose among
         updated_at=bindparam("_now"),
     )
 )
@@ -173,6 +176,27 @@ _VERDICT = (
 
 async def _write(session: AsyncSession, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
     await execute_rows(await session.connection(), statement, rows)
+
+
+async def _weigh_presence(
+    session: AsyncSession,
+    batch_id: int,
+    index: RosterIndex,
+    conns: list[Connection],
+    aliases: dict[str, int],
+    results: list[MatchResult],
+) -> None:
+    """Decide again, with their whereabouts, the connections whose namesakes presence could tell apart (only
+    those: asking where everyone is would cost a second on a large batch)."""
+    open_ = [i for i, result in enumerate(results) if result.namesakes]
+    if not open_:
+        return
+    presence = await batch_presence(session, batch_id, (p for i in open_ for p in results[i].namesakes))
+    if not (presence.checked_in or presence.strong):
+        return
+    again = await asyncio.to_thread(index.match_many, [conns[i] for i in open_], aliases, presence)
+    for i, result in zip(open_, again, strict=True):
+        results[i] = result
 
 
 async def match_pending(
@@ -199,6 +223,8 @@ async def match_pending(
     keys = list(groups)
     conns = [Connection(name, email, registrant) for name, email, registrant in keys]
     results = await asyncio.to_thread(index.match_many, conns, aliases)
+    if cache is not None and cache.by_presence:
+        await _weigh_presence(session, batch.id, index, conns, aliases, results)
     now = utcnow()
     matched: list[dict[str, Any]] = []
     verdicts: list[dict[str, Any]] = []
@@ -207,12 +233,14 @@ async def match_pending(
         if result.participant_id is not None and result.method is not None:
             run.methods[result.method] += len(members)
             score = round(result.score / 100.0, 4)  # 0-1, as the ingest stores its exact matches (1.0)
+            stored = suggestions_json(result)
             matched.extend(
                 {
                     "_id": r.id,
                     "_pid": result.participant_id,
                     "_method": result.method,
                     "_score": score,
+                    "_suggestions": stored,
                     "_now": now,
                 }
                 for r in members

@@ -1,16 +1,16 @@
 """What moderators decide many at a time: the queue by suggested person, the one candidate of several
 items accepted at once, devices dismissed in bulk.
 
-Each decision is the one a moderator makes item by item (`review_queue.apply_decision`): it resolves every
+Each decision is the one a moderator makes item by item (`review_decisions.apply_decision`): it resolves every
 pending connection of the display name, is remembered as an alias of the event and audited. A bulk request
 decides what it can and says, item by item, why it skipped the rest.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,14 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from eventops.errors import Conflict, ErrorCode, Invalid, NotFound
 from eventops.identity.matching import MatchReason
 from eventops.identity.review import RosterIndexCache
+from eventops.identity.review_decisions import Decision, apply_decision, pending_item
 from eventops.identity.review_queue import (
-    Decision,
     ReviewItem,
-    apply_decision,
     group_minutes,
     one_candidate,
     pending_groups,
-    pending_item,
     queue_items,
     suggestions_of,
 )
@@ -36,7 +34,7 @@ from eventops.timeutil import utcnow
 
 PAGE = 50
 # Reasons whose items a moderator may dismiss all at once: nobody could say who they are.
-DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME})
+DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
 
 
 @dataclass(frozen=True)
@@ -56,6 +54,9 @@ class PersonQueue:
     groups: list[PersonGroup]
     total: int
     items: int
+    one_candidate: int = 0  # items of the whole queue that accepting in bulk would resolve
+    dismissable: dict[str, int] = field(default_factory=dict)  # items dismissable in bulk, by reason
+    presence: int = 0  # items matched by presence, which a moderator may review (`presence=True`)
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,28 @@ async def queue_by_person(
     offset: int = 0,
     cache: RosterIndexCache | None = None,
     now: datetime | None = None,
+    presence: bool = False,
 ) -> PersonQueue:
-    """The queue grouped by first suggested participant, so that one person's names are decided together."""
-    groups = await pending_groups(session, batch, cache)
+    """The queue grouped by first suggested participant, so that one person's names are decided together;
+    the bulk groups (devices, no name, too little to identify) by reason. `presence`: instead, the names
+    matched by presence, grouped by the person they were matched to."""
+    groups = await pending_groups(session, batch, cache, presence=presence)
+    checks = groups if presence else await pending_groups(session, batch, cache, presence=True)
     minutes = group_minutes(groups, batch, now or utcnow())
     parsed: dict[str, list[list[Any]]] = {}
     keyed: dict[tuple[int | None, str | None], list[str]] = defaultdict(list)
+    dismissable: Counter[str] = Counter()
+    acceptable = 0
     for name, rows in groups.items():
         picks = suggestions_of(rows, parsed)
-        keyed[(picks[0][0], None) if picks else (None, rows[0].match_reason)].append(name)
+        reason = rows[0].match_reason
+        if rows[0].participant_id is not None:
+            keyed[(rows[0].participant_id, None)].append(name)
+        else:
+            keyed[(picks[0][0], None) if picks and reason not in DISMISSABLE else (None, reason)].append(name)
+        acceptable += one_candidate(rows, parsed) is not None
+        if rows[0].match_reason in DISMISSABLE:
+            dismissable[rows[0].match_reason] += 1
 
     def weight(names: list[str]) -> tuple[int, int]:
         return -sum(minutes[n] for n in names), min(groups[n][0].id for n in names)
@@ -107,22 +121,29 @@ async def queue_by_person(
         person = next(
             (s.participant for i in members for s in i.suggestions if s.participant.id == pid), None
         )
+        if person is None and pid is not None:  # the person matched by presence is always shown
+            person = await session.get(Participant, pid)
         out.append(PersonGroup(person, reason, sum(i.minutes for i in members), members))
-    return PersonQueue(out, len(ordered), len(groups))
+    return PersonQueue(
+        out, len(ordered), len(groups), acceptable, dict(sorted(dismissable.items())), len(checks)
+    )
 
 
 async def accept_many(
     session: AsyncSession,
     event: Event,
     batch: Batch,
-    ids: Sequence[int],
+    ids: Sequence[int] | None,
     actor: str,
     cache: RosterIndexCache | None = None,
 ) -> BulkDecision:
-    """Resolve each item to its one compatible candidate; an item with none or several is skipped."""
+    """Resolve each item to its one compatible candidate; an item with none or several is skipped. `ids`
+    None: every item of the queue that has one."""
     assert batch.id is not None
     groups = await pending_groups(session, batch, cache)
     parsed: dict[str, list[list[Any]]] = {}
+    if ids is None:
+        ids = [rows[0].id for rows in groups.values() if one_candidate(rows, parsed) is not None]
     decided: list[Decision] = []
     skipped: list[Skipped] = []
     for item_id in dict.fromkeys(ids):

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from eventops.identity import lexicon as lex
-from eventops.identity.names import canonical_word
+from eventops.identity.spelling import canonical_word
 
 # Two words below this similarity (0-1) are different words, not a typo of each other.
 TOKEN_FLOOR = 0.75

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
-from eventops.identity.names import canonical_word
 from eventops.identity.scoring import INITIAL_WEIGHT, TOKEN_FLOOR, token_similarity, token_weight
+from eventops.identity.spelling import canonical_word
 
 # How many roster names get the full score, and how many names may hold one word before that word is
 # left to the rarer words of the same display name (`Muhammad`, `Siti`, `Dewi` find nobody in particular).

@@ -15,7 +15,7 @@ from eventops.attendance.recap import GroupSummary, Summary
 from eventops.attendance.records import BatchAttendance
 from eventops.attendance.rules import AttendanceRecord, Mode, Status
 from eventops.errors import ErrorCode
-from eventops.keys import PRINCIPAL, SESSIONMAKER, SHARED_RECORDS
+from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER, SHARED_RECORDS
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Batch, Event
 from eventops.timeutil import to_utc, utcnow
@@ -143,7 +143,8 @@ async def finalize(request: web.Request) -> web.Response:
     """Compute and freeze the batch's records."""
     event, code = _path(request)
     async with request.app[SESSIONMAKER]() as session:
-        att = await attendance.finalize(session, event, code, _actor(request))
+        indexes = request.app[ROSTER_INDEXES]
+        att = await attendance.finalize(session, event, code, _actor(request), cache=indexes)
     summary = att.summary()
     state = _batch_state(att.event, att.batch, True)
     return json_response({**state, "count": len(att.records), "by_status": dict(summary.by_status)})

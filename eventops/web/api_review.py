@@ -5,23 +5,24 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode
-from eventops.identity import review, review_bulk, review_queue
+from eventops.identity import review, review_bulk, review_decisions, review_queue
 from eventops.identity.review import RosterIndexCache
 from eventops.identity.review_bulk import BulkDecision, PersonGroup
-from eventops.identity.review_queue import Decision, ReviewItem
-from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER
+from eventops.identity.review_decisions import Decision
+from eventops.identity.review_queue import ReviewItem, Suggested
+from eventops.keys import PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER, SETTINGS
 from eventops.roster.nip import mask_nip
 from eventops.storage.models import Participant
 from eventops.timeutil import zone
 from eventops.web import schemas_records as schemas
 from eventops.web.access import requires
 from eventops.web.apidoc import PAGING, documented
-from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_int
+from eventops.web.parse import MAX_ID, batch_ref, json_model, path_id, query_flag, query_int
 from eventops.web.render import json_response
 
 BULK_MAX = 500  # items one bulk request decides: ten pages of the queue
@@ -44,14 +45,18 @@ class DecisionIn(BaseModel):
 
 
 class AcceptIn(BaseModel):
-    """POST …/review/accept: the items to resolve, each to its one compatible candidate."""
+    """POST …/review/accept: the items to resolve, each to its one compatible candidate; or `all: true`,
+    every item of the queue that has one."""
 
     model_config = ConfigDict(extra="forbid")
-    ids: list[int] = Field(min_length=1, max_length=BULK_MAX)
+    ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
+    all: StrictBool = False
 
     @model_validator(mode="after")
-    def _ids_in_range(self) -> AcceptIn:
-        _check_ids(self.ids)
+    def _one_choice(self) -> AcceptIn:
+        if (self.ids is None) != self.all:
+            raise ValueError("give exactly one of ids or all: true")
+        _check_ids(self.ids or [])
         return self
 
 
@@ -60,7 +65,7 @@ class DismissIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
-    reason: Literal["device_name", "no_name"] | None = None
+    reason: Literal["device_name", "no_name", "too_little"] | None = None
 
     @model_validator(mode="after")
     def _one_choice(self) -> DismissIn:
@@ -77,7 +82,7 @@ def _check_ids(ids: list[int]) -> None:
 
 def setup_review(app: web.Application, cache: RosterIndexCache | None = None) -> None:
     """Install the process's cache of prepared batch rosters."""
-    app[ROSTER_INDEXES] = cache or RosterIndexCache()
+    app[ROSTER_INDEXES] = cache or RosterIndexCache(by_presence=app[SETTINGS].match_by_presence)
 
 
 def person_json(person: Participant) -> dict[str, Any]:
@@ -87,6 +92,20 @@ def person_json(person: Participant) -> dict[str, Any]:
         "participant_nip_masked": mask_nip(person.nip) if person.nip else None,
         "name": person.name,
         "agency": person.agency,
+    }
+
+
+def suggested_json(suggested: Suggested) -> dict[str, Any]:
+    """A suggested participant with the evidence that separates namesakes."""
+    evidence = suggested.evidence
+    return {
+        **person_json(suggested.participant),
+        "unit": suggested.participant.unit,
+        "mode": suggested.participant.mode,  # where the roster expects them: `online`, or `offline` (venue)
+        "score": suggested.score,
+        "checked_in": evidence.checked_in,  # already checked in at the venue's door
+        "zoom_connections": evidence.connections,  # other Zoom connections already theirs
+        "zoom_strong": evidence.strong,  # ... one of them by email, NIP, phone or registrant link
     }
 
 
@@ -100,8 +119,9 @@ def item_json(item: ReviewItem, tz: str) -> dict[str, Any]:
         "first_joined": item.first_joined.astimezone(zone(tz)).isoformat(),
         "minutes": item.minutes,
         "reason": item.reason,
-        "suggestions": [{**person_json(s.participant), "score": s.score} for s in item.suggestions],
+        "suggestions": [suggested_json(s) for s in item.suggestions],
         "one_candidate": item.one_candidate,  # the participant_ref accepting in bulk would pick, or null
+        "matched_ref": item.matched,  # matched by presence: to whom (decide again to change it), or null
     }
 
 
@@ -184,7 +204,7 @@ async def decide(request: web.Request) -> web.Response:
     assert principal is not None
     async with request.app[SESSIONMAKER]() as session:
         event, batch = await events.event_and_batch(session, *batch_ref(request))
-        decision = await review_queue.decide(
+        decision = await review_decisions.decide(
             session,
             event,
             batch,
@@ -198,15 +218,22 @@ async def decide(request: web.Request) -> web.Response:
 
 
 @requires(Role.moderator)
-@documented(schemas.ReviewByPerson, query=PAGING)
+@documented(schemas.ReviewByPerson, query={"presence": bool, **PAGING})
 async def queue_by_person(request: web.Request) -> web.Response:
-    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page."""
+    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page;
+    `presence=1`: the names matched by presence instead, which a moderator may decide otherwise."""
     limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
+    presence = query_flag(request, "presence")
     async with request.app[SESSIONMAKER]() as session:
         event, batch = await events.event_and_batch(session, *batch_ref(request))
         found = await review_bulk.queue_by_person(
-            session, batch, limit=limit, offset=offset, cache=request.app[ROSTER_INDEXES]
+            session,
+            batch,
+            limit=limit,
+            offset=offset,
+            cache=request.app[ROSTER_INDEXES],
+            presence=presence,
         )
     return json_response(
         {
@@ -214,6 +241,9 @@ async def queue_by_person(request: web.Request) -> web.Response:
             "batch": batch.code,
             "total": found.total,
             "items_total": found.items,
+            # what the bulk bar offers for the whole queue, not only this page
+            "bulk": {"one_candidate": found.one_candidate, "dismissable": found.dismissable},
+            "presence": found.presence,  # names matched by presence (`?presence=1` lists them)
             "groups": [group_json(g, event.timezone) for g in found.groups],
         }
     )

@@ -12,7 +12,7 @@ from eventops.accounts.auth import Role
 from eventops.attendance import records as attendance
 from eventops.attendance.rules import MODES, STATUSES, Mode, Status
 from eventops.catalog import events
-from eventops.keys import HTTP_CLIENT, PRINCIPAL, SESSIONMAKER, SETTINGS, SHARED_RECORDS
+from eventops.keys import HTTP_CLIENT, PRINCIPAL, ROSTER_INDEXES, SESSIONMAKER, SETTINGS, SHARED_RECORDS
 from eventops.roster import passes
 from eventops.web.access import requires
 from eventops.web.errors import STATUS
@@ -82,7 +82,9 @@ async def finalize(request: web.Request) -> web.Response:
         return await _confirm(request, "finalize", {"finalize_early": "1" if early else ""})
     try:
         async with request.app[SESSIONMAKER]() as session:
-            att = await attendance.finalize(session, *batch_ref(request), _actor(request), early=early)
+            att = await attendance.finalize(
+                session, *batch_ref(request), _actor(request), early=early, cache=request.app[ROSTER_INDEXES]
+            )
     except errors.DomainError as exc:
         return await _page(request, form="finalize", values=values, error=exc)
     return await _page(request, form="finalize", done={"records": len(att.records)})

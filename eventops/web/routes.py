@@ -27,6 +27,7 @@ from eventops.web import (
     login,
     metrics,
     pages,
+    review_page,
     stream_page,
     webhooks,
 )
@@ -106,6 +107,7 @@ def setup_routes(app: web.Application) -> None:
     # the batch's live changes, and the moderators' dashboard of them
     r.add_get(BATCH + "/live", live.batch_live, name="batch_live")
     r.add_get("/dashboard/{event}/{code}", dashboard.dashboard_page, name="dashboard")
+    r.add_get("/dashboard/{event}/{code}/review", review_page.review_page, name="review_page")
 
     # attendance, overrides, recap and downloads (issue 6)
     r.add_post(BATCH + "/finalize", api_attendance.finalize, name="finalize")

@@ -86,9 +86,14 @@ class ReviewPerson(Answer):
 
 
 class Suggestion(ReviewPerson):
-    """A roster participant the name may belong to."""
+    """A roster participant the name may belong to, with the evidence that separates namesakes."""
 
     score: float
+    unit: str | None = None
+    mode: str | None = Field(default=None, description="where the roster expects them: online, or offline")
+    checked_in: bool | None = Field(default=None, description="already checked in at the venue's door")
+    zoom_connections: int | None = Field(default=None, description="other Zoom connections already theirs")
+    zoom_strong: bool | None = Field(default=None, description="one of them by email, NIP, phone, registrant")
 
 
 class ReviewItem(Answer):
@@ -103,6 +108,9 @@ class ReviewItem(Answer):
     reason: str | None
     suggestions: list[Suggestion]
     one_candidate: int | None = Field(description="the participant_ref accepting in bulk would pick")
+    matched_ref: int | None = Field(
+        default=None, description="matched by presence: to whom (deciding again changes it), else null"
+    )
 
 
 class ReviewQueue(Answer):
@@ -123,13 +131,23 @@ class ReviewGroup(Answer):
     items: list[ReviewItem]
 
 
+class BulkCounts(Answer):
+    """What the bulk bar offers for the whole queue: items with one compatible candidate, and the items
+    dismissable at once by reason (device_name, no_name, too_little)."""
+
+    one_candidate: int
+    dismissable: dict[str, int]
+
+
 class ReviewByPerson(Answer):
-    """A page of the review queue by suggested person."""
+    """A page of the review queue by suggested person (`?presence=1`: the names matched by presence)."""
 
     event: str
     batch: str
     total: int
     items_total: int
+    bulk: BulkCounts
+    presence: int = Field(description="names matched by presence (EVENTOPS_MATCH_BY_PRESENCE=1)")
     groups: list[ReviewGroup]
 
 

@@ -199,10 +199,10 @@ def test_first_name_only_is_not_enough() -> None:
     assert [s.participant_id for s in result.suggestions] == [1]
 
 
-def test_a_one_word_name_others_also_carry_is_ambiguous() -> None:
+def test_a_one_word_name_others_also_carry_is_too_little_to_identify() -> None:
     roster = [person(1, "Ni Luh Made Dewi"), person(2, "Dewi Astuti"), person(3, "Budi Santoso")]
     result = match(roster, "Dewi")
-    assert (result.participant_id, result.reason) == (None, MatchReason.AMBIGUOUS)
+    assert (result.participant_id, result.reason) == (None, MatchReason.TOO_LITTLE)
     assert result.suggestions[0].participant_id == 1
 
 
@@ -315,10 +315,19 @@ def test_the_birth_order_word_written_picks_between_made_and_kadek(display: str,
     assert matched_id(MADE_AND_KADEK, display) == expected
 
 
-@pytest.mark.parametrize("display", ["Sudarma", "I Sudarma", "Nengah Sudarma"])
-def test_made_and_kadek_sudarma_are_namesakes_to_a_name_that_tells_them_no_apart(display: str) -> None:
+@pytest.mark.parametrize(
+    ("display", "reason"),
+    [
+        ("Sudarma", MatchReason.TOO_LITTLE),  # a lone word: too little to identify, dismissed in bulk
+        ("I Sudarma", MatchReason.HOMONYM),
+        ("Nengah Sudarma", MatchReason.HOMONYM),
+    ],
+)
+def test_made_and_kadek_sudarma_are_namesakes_to_a_name_that_tells_them_no_apart(
+    display: str, reason: MatchReason
+) -> None:
     result = match(MADE_AND_KADEK, display)
-    assert (result.participant_id, result.reason) == (None, MatchReason.HOMONYM)
+    assert (result.participant_id, result.reason) == (None, reason)
     assert {s.participant_id for s in result.suggestions} == {1, 2}
 
 

@@ -284,10 +284,14 @@ def test_a_display_that_is_one_roster_name_whole_is_that_person(display: str, ex
     assert match(display, roster).participant_id == expected
 
 
-def test_a_first_name_that_is_also_a_whole_roster_name_stays_ambiguous() -> None:
-    # `Dewi` is how `Dewi Astuti` signs in just as much as it is `Ni Luh Made Dewi`'s whole name.
+def test_a_first_name_that_is_also_a_whole_roster_name_stays_undecided() -> None:
+    # `Dewi` is how `Dewi Astuti` signs in just as much as it is `Ni Luh Made Dewi`'s whole name: a lone word
+    # too little to identify, both suggested; the birth-order word decides it.
     roster = [person(1, "Ni Luh Made Dewi"), person(2, "Dewi Astuti"), person(3, "Budi Santoso")]
-    assert match("Dewi", roster).reason == MatchReason.AMBIGUOUS
+    result = match("Dewi", roster)
+    assert result.reason == MatchReason.TOO_LITTLE
+    assert {s.participant_id for s in result.suggestions} == {1, 2}
+    assert match("Made Dewi", roster).participant_id == 1
 
 
 def test_luh_before_a_birth_order_word_only_says_she_is_a_woman() -> None:

@@ -78,6 +78,7 @@ async def test_the_queue_shows_groups_with_masked_suggestions(
         "minutes": 120,
         "reason": "homonym",
         "one_candidate": None,  # two namesakes: nothing to accept in bulk
+        "matched_ref": None,
     }
     expected = sorted(
         (
@@ -86,11 +87,16 @@ async def test_the_queue_shows_groups_with_masked_suggestions(
                 "participant_nip_masked": mask_nip(world.nips[label]),
                 "name": "Ketut Wirawan",
                 "agency": agency,
+                "unit": unit,
+                "mode": "online",
                 "score": 100.0,
+                "checked_in": False,
+                "zoom_connections": 0,
+                "zoom_strong": False,
             }
-            for label, agency in (
-                ("wirawan_a", "Pemerintah Provinsi Bali"),
-                ("wirawan_b", "Pemerintah Kota Denpasar"),
+            for label, agency, unit in (
+                ("wirawan_a", "Pemerintah Provinsi Bali", "Dinas Kesehatan"),
+                ("wirawan_b", "Pemerintah Kota Denpasar", "Dinas Pariwisata"),
             )
         ),
         key=lambda s: s["participant_ref"],
