@@ -2,7 +2,9 @@
 
 The order: the logged-in user's choice (stored with the user, so it follows them to another browser), the
 `lang` cookie the switch sets (visitors who are not logged in: the public form, the pass page, the login
-page), the browser's Accept-Language, then Indonesian.
+page), then Indonesian. Pages do not follow the browser's Accept-Language: many officials' browsers say
+`en-US`, and the product speaks Indonesian until someone asks otherwise. The JSON API does (after the user's
+choice): a program asking in English gets its error messages in English.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from eventops.i18n import DEFAULT_LOCALE, LOCALES, translations
 from eventops.keys import LOCALE, PRINCIPAL
 
 LANG_COOKIE = "lang"
+API_PREFIX = "/api/"  # the requests whose Accept-Language counts
 _MAX_LANGUAGES = 20  # of an Accept-Language header: more is noise (or an attack on the parser)
 
 
@@ -49,7 +52,7 @@ def request_locale(request: web.Request) -> str:
         request[LOCALE] = choose_locale(
             principal.lang if principal is not None else None,
             request.cookies.get(LANG_COOKIE),
-            request.headers.get("Accept-Language", ""),
+            request.headers.get("Accept-Language", "") if request.path.startswith(API_PREFIX) else "",
         )
     return request[LOCALE]
 

@@ -28,7 +28,7 @@ class Error(Answer):
 
     error: ErrorCode
     message: str = Field(
-        description="the code's sentence in the request's language (Accept-Language, id or en)"
+        description="the code's sentence in the user's language, else Accept-Language's (id or en)"
     )
     detail: str = Field(description="the service's own account of this case, in English")
     errors: list[dict[str, Any]] | None = Field(

@@ -70,8 +70,8 @@ async def playwright(chromium_path: str) -> AsyncIterator[Any]:
 async def launch(playwright: Any, chromium_path: str, *extra_args: str) -> Any:
     """Start headless Chromium with the flags this machine needs; its contexts speak Indonesian by default.
 
-    Playwright's contexts send `Accept-Language: en-US` unless told a locale, and the pages answer an English
-    browser in English: the users' browsers (and so the tests') are Indonesian unless a test says otherwise.
+    Playwright's contexts send `Accept-Language: en-US` unless told a locale; the pages answer Indonesian
+    either way, and the scripts' number formats follow the browser's locale: Indonesian, as the users'.
     """
     chromium = await playwright.chromium.launch(
         executable_path=chromium_path, args=[*CHROMIUM_ARGS, *extra_args]

@@ -52,7 +52,7 @@ async def form(aiohttp_client: Any, app: web.Application, tokens: dict[str, str]
 
 
 async def test_the_form_is_an_indonesian_phone_page_english_on_request(form: TestClient) -> None:
-    english = await (await form.get(URL, headers={"Accept-Language": "en"})).text()
+    english = await (await form.get(URL, headers={"Cookie": "lang=en"})).text()
     assert 'lang="en"' in english and ">Send</button>" in english and "Kirim" not in english
     resp = await form.get(URL)
     assert resp.status == 200

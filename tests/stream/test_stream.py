@@ -415,7 +415,7 @@ async def test_chat_text_and_names_are_stored_as_typed_and_shown_escaped_with_ni
     assert f'data-viewers="{broadcast.viewers_at(clock())}"' in html
     assert re.search(r"chat tiap \d+,\d dtk", html)  # 7,8
     english = await yt.get(
-        "/stream/bali-2023/K1", headers={**bearer(tokens["moderator"]), "Accept-Language": "en"}
+        "/stream/bali-2023/K1", headers={**bearer(tokens["moderator"]), "Cookie": "lang=en"}
     )
     assert re.search(r"chat every \d+\.\d s", await english.text())  # 7.8
 

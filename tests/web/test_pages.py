@@ -27,6 +27,8 @@ async def test_error_pages_speak_indonesian_with_the_service_detail_below(
         and '<p class="muted" lang="en">no such pass' in html
     )
     resp = await client.get("/p/not-a-real-token", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "Kartu peserta ini tidak ada" in await resp.text()  # an English browser still gets Indonesian
+    resp = await client.get("/p/not-a-real-token", headers={"Cookie": "lang=en"})
     html = await resp.text()
     assert resp.status == 404 and "This pass does not exist" in html and "Kartu peserta" not in html
     resp = await client.get("/stream/bali-2023/K9", headers=bearer(tokens["moderator"]))
