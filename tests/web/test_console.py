@@ -219,6 +219,34 @@ async def test_a_roster_with_a_bad_row_lists_it_and_stores_nothing(
     assert await stored(db_url, Participant) == []
 
 
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [
+        (
+            {},
+            ("NIP terdiri atas 18 digit; yang ini 5 digit.", "Nomor HP '81234567890' kehilangan 0 di depan"),
+        ),
+        (
+            {"Cookie": "lang=en"},
+            ("A NIP has 18 digits; this one has 5.", "The phone number '81234567890' lost"),
+        ),
+    ],
+)
+async def test_roster_problems_and_warnings_speak_the_page_language(
+    organiser: TestClient, two_batches: str, headers: dict[str, str], said: tuple[str, str]
+) -> None:
+    url = f"/events/{two_batches}/roster"
+    bad = changed(make_rows(4, seed=3), 2, nip="12345")
+    html = await (await organiser.post(url, data=upload(organiser, to_csv(bad)), headers=headers)).text()
+    cells = re.search(
+        r'data-row="4" data-column="nip" data-code="nip_length"><td>4</td><td>nip</td><td>([^<]*)<', html
+    )
+    assert cells is not None and cells.group(1) == said[0].replace("'", "&#39;")
+    warned = changed(make_rows(2, seed=4), 1, phone="81234567890")
+    html = await (await organiser.post(url, data=upload(organiser, to_csv(warned)), headers=headers)).text()
+    assert re.search(r'class="warning">[^<]*3, phone: ' + re.escape(said[1].replace("'", "&#39;")), html)
+
+
 async def test_a_roster_preview_stores_nothing_and_its_import_does(
     organiser: TestClient, two_batches: str, db_url: str
 ) -> None:
