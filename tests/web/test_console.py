@@ -77,7 +77,7 @@ async def test_a_bad_event_shows_its_errors_with_the_values_kept(organiser: Test
     resp = await post_form(organiser, "/events/new", {**NEW_EVENT, "slug": "NTB 2024!"})
     assert resp.status == 422
     html = await resp.text()
-    assert field_error(html, "slug") is not None
+    assert field_error(html, "slug") == "Huruf kecil, angka dan tanda hubung, 1 sampai 64 karakter."
     assert value_of(html, "slug") == "NTB 2024!" and value_of(html, "name") == NEW_EVENT["name"]
     assert 'value="Asia/Makassar" selected' in html
     resp = await post_form(organiser, "/events/new", {**NEW_EVENT, "timezone": "Asia/Bali"})
@@ -146,17 +146,30 @@ async def test_a_bad_batch_shows_each_problem_with_the_values_kept(
     resp = await post_form(organiser, f"/events/{event}/batches", bad)
     assert resp.status == 422
     html = await resp.text()
-    assert field_error(html, "rules.min_checkpoints") is not None
+    assert field_error(html, "rules.min_checkpoints") == "Isi bilangan bulat."
     assert (
         value_of(html, "ends_at") == "2023-08-21T07:00" and value_of(html, "rules.min_checkpoints") == "dua"
     )
     resp = await post_form(
         organiser, f"/events/{event}/batches", {**BATCH_FORM, "ends_at": "2023-08-21T07:00"}
     )
-    assert resp.status == 422 and field_error(await resp.text(), "ends_at") is not None
+    assert field_error(await resp.text(), "ends_at") == "Kelompok harus selesai setelah mulai."
     resp = await post_form(organiser, f"/events/{event}/batches", {**BATCH_FORM, "starts_at": "besok"})
-    assert resp.status == 422 and field_error(await resp.text(), "starts_at") is not None
+    assert field_error(await resp.text(), "starts_at") == "Isi tanggal dan waktu yang sah."
     assert await batches_json(organiser, event, tokens["organiser"]) == []
+
+
+async def test_field_problems_speak_english_after_the_switch(organiser: TestClient, event: str) -> None:
+    organiser.session.cookie_jar.update_cookies({"lang": "en"})
+    bad = {**BATCH_FORM, "code": "", "name": "N" * 201, "zoom_kind": "zoom", "ends_at": ""}
+    html = await (await post_form(organiser, f"/events/{event}/batches", bad)).text()
+    assert field_error(html, "name") == "At most 200 characters."
+    assert field_error(html, "zoom_kind") == "Choose one of: meeting, webinar."
+    assert field_error(html, "ends_at") == "Enter a date and time."
+    html = await (
+        await post_form(organiser, f"/events/{event}/batches", {**BATCH_FORM, "code": "K 1"})
+    ).text()
+    assert field_error(html, "code") == "Letters, digits, _ and -, 1 to 32 characters (e.g. K1)."
 
 
 async def test_a_taken_batch_code_is_said_on_the_form(organiser: TestClient, event: str) -> None:
