@@ -17,6 +17,11 @@ from eventops.timeutil import to_utc, zone
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$|^[a-z0-9]$")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 ZOOM_KINDS = ("meeting", "webinar")
+# The field problems' (English) messages; the console says them in the page's language (web/field_text.py).
+SLUG_RULE = "lower-case letters, digits and dashes, 1-64 characters"
+CODE_RULE = "letters, digits, _ and -, 1-32 characters (e.g. K1)"
+NAME_REQUIRED = "a name is required"
+ENDS_BEFORE_START = "the batch must end after it starts"
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,9 @@ async def create_event(session: AsyncSession, slug: str, name: str, timezone: st
     """A new event; Invalid for a bad slug or zone, Conflict when the slug is taken."""
     problems = []
     if not SLUG_RE.match(slug):
-        problems.append(
-            {"field": "slug", "message": "lower-case letters, digits and dashes, 1-64 characters"}
-        )
+        problems.append({"field": "slug", "message": SLUG_RULE})
     if not name.strip():
-        problems.append({"field": "name", "message": "a name is required"})
+        problems.append({"field": "name", "message": NAME_REQUIRED})
     try:
         zone(timezone)
     except ValueError:
@@ -76,11 +79,11 @@ async def list_events(session: AsyncSession) -> list[Event]:
 def _validate_batch(data: BatchInput) -> list[dict[str, str]]:
     problems = []
     if not CODE_RE.match(data.code):
-        problems.append({"field": "code", "message": "letters, digits, _ and -, 1-32 characters (e.g. K1)"})
+        problems.append({"field": "code", "message": CODE_RULE})
     if not data.name.strip():
-        problems.append({"field": "name", "message": "a name is required"})
+        problems.append({"field": "name", "message": NAME_REQUIRED})
     if data.ends_at <= data.starts_at:
-        problems.append({"field": "ends_at", "message": "the batch must end after it starts"})
+        problems.append({"field": "ends_at", "message": ENDS_BEFORE_START})
     if data.zoom_kind not in ZOOM_KINDS:
         problems.append({"field": "zoom_kind", "message": "meeting or webinar"})
     window_minutes = (data.ends_at - data.starts_at).total_seconds() / 60

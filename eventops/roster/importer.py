@@ -48,7 +48,9 @@ class ImportResult:
 
 
 def _issue_json(issue: RowIssue) -> dict[str, Any]:
-    return {"row": issue.row, "column": issue.column, "code": issue.code, "message": issue.message}
+    """A problem as data: `params` are the values its message names, for the web to say it in its language."""
+    found = {"row": issue.row, "column": issue.column, "code": issue.code, "message": issue.message}
+    return found | {"params": dict(issue.params)} if issue.params else found
 
 
 async def _batch_ids(session: AsyncSession, event: Event) -> dict[str, int]:
@@ -69,6 +71,7 @@ def _resolve_batches(parsed: ParsedRoster, batch_ids: dict[str, int]) -> list[Ro
             column="batch",
             code=IssueCode.BATCH_UNKNOWN,
             message=f"kelompok/batch {row.batch!r} tidak ada di acara ini (ada: {known}) · no such batch",
+            params={"value": row.batch, "known": ", ".join(sorted(batch_ids)) or "–"},
         )
         for row in parsed.rows
         if row.batch.casefold() not in batch_ids

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
@@ -26,10 +27,11 @@ Sex = Literal["male", "female"]
 
 @dataclass(frozen=True, slots=True)
 class NipIssue:
-    """One problem with a NIP: a stable code and a bilingual message."""
+    """One problem with a NIP: a stable code, a bilingual message and the values it names (`params`)."""
 
     code: IssueCode
     message: str
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +58,8 @@ def normalise_nip(raw: str) -> str:
     return _SEPARATORS.sub("", text)
 
 
-def _fail(code: IssueCode, message: str) -> NipResult:
-    return NipResult(nip=None, error=NipIssue(code, message))
+def _fail(code: IssueCode, message: str, **params: str) -> NipResult:
+    return NipResult(nip=None, error=NipIssue(code, message, params))
 
 
 def _real_date(year: int, month: int, day: int) -> date | None:
@@ -81,6 +83,7 @@ def _appointment_warning(digits: str, born: date, today: date) -> NipIssue | Non
         f"bagian TMT pengangkatan {digits[8:14]} bukan tahun/bulan yang wajar (NIP PPPK memakai kode"
         f" lain) / appointment part {digits[8:14]} is not a plausible year and month (PPPK numbers use"
         " other codes)",
+        {"digits": digits[8:14]},
     )
 
 
@@ -93,6 +96,7 @@ def parse_nip(raw: str, *, today: date | None = None) -> NipResult:
         return _fail(
             IssueCode.NIP_LENGTH,
             f"NIP harus 18 digit (ada {len(digits)}) / NIP must have 18 digits (got {len(digits)})",
+            length=str(len(digits)),
         )
     today = today or date.today()
     born = _real_date(int(digits[0:4]), int(digits[4:6]), int(digits[6:8]))
@@ -101,12 +105,14 @@ def parse_nip(raw: str, *, today: date | None = None) -> NipResult:
             IssueCode.NIP_BIRTH_DATE,
             f"8 digit pertama NIP ({digits[:8]}) bukan tanggal lahir yang sah"
             f" / the first 8 digits of the NIP ({digits[:8]}) are not a valid birth date",
+            digits=digits[:8],
         )
     if digits[14] not in "12":
         return _fail(
             IssueCode.NIP_SEX,
             f"digit ke-15 NIP harus 1 atau 2, bukan {digits[14]}"
             f" / NIP digit 15 must be 1 or 2, not {digits[14]}",
+            digit=digits[14],
         )
     warning = _appointment_warning(digits, born, today)
     return NipResult(

@@ -9,8 +9,8 @@ import itertools
 import re
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import TypeVar
 
@@ -87,12 +87,14 @@ class RosterFileError(Invalid):
 
 @dataclass(frozen=True, slots=True)
 class RowIssue:
-    """A problem at a row (1 is the header) and a canonical column ("" for the whole row or file)."""
+    """A problem at a row (1 is the header) and a canonical column ("" for the whole row or file): its code,
+    a bilingual message, and the values the message names (`params`, for a page to say it in its language)."""
 
     row: int
     column: str
     code: IssueCode
     message: str
+    params: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -319,6 +321,7 @@ def _columns(header_row: int, cells: Sequence[Cell]) -> tuple[dict[str, int], li
                     IssueCode.DUPLICATE_COLUMN,
                     f"kolom {written[column]!r} dan {text!r} sama-sama berarti {column}; hapus salah satu"
                     f" / columns {written[column]!r} and {text!r} both mean {column}: remove one",
+                    {"first": written[column], "second": text},
                 )
             )
             continue
@@ -334,6 +337,7 @@ def _columns(header_row: int, cells: Sequence[Cell]) -> tuple[dict[str, int], li
                     IssueCode.MISSING_COLUMN,
                     f"kolom {column} tidak ada (nama yang diterima: {aliases})"
                     f" / column {column} is missing (accepted names: {aliases})",
+                    {"aliases": aliases},
                 )
             )
     return index, errors

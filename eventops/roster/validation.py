@@ -100,11 +100,11 @@ class _RowChecker:
         self.errors: list[RowIssue] = []
         self.warnings: list[RowIssue] = []
 
-    def _error(self, row: int, column: str, code: IssueCode, message: str) -> None:
-        self.errors.append(RowIssue(row, column, code, message))
+    def _error(self, row: int, column: str, code: IssueCode, message: str, **params: str) -> None:
+        self.errors.append(RowIssue(row, column, code, message, params))
 
-    def _warn(self, row: int, column: str, code: IssueCode, message: str) -> None:
-        self.warnings.append(RowIssue(row, column, code, message))
+    def _warn(self, row: int, column: str, code: IssueCode, message: str, **params: str) -> None:
+        self.warnings.append(RowIssue(row, column, code, message, params))
 
     def _text(self, row: int, column: str, value: str, *, required: bool = False) -> str:
         if required and not value:
@@ -117,6 +117,8 @@ class _RowChecker:
                 IssueCode.TOO_LONG,
                 f"{column} terlalu panjang ({len(value)} > {limit} karakter)"
                 f" / {column} is too long ({len(value)} > {limit} characters)",
+                length=str(len(value)),
+                limit=str(limit),
             )
         return value
 
@@ -129,11 +131,11 @@ class _RowChecker:
             return None
         result = parse_nip(text)
         for warning in result.warnings:
-            self._warn(row, "nip", warning.code, warning.message)
+            self._warn(row, "nip", warning.code, warning.message, **warning.params)
         nip = result.nip
         if nip is None:
             if result.error is not None:
-                self._error(row, "nip", result.error.code, result.error.message)
+                self._error(row, "nip", result.error.code, result.error.message, **result.error.params)
             return None
         first = self.first_row_of.setdefault(nip, row)
         if first != row:
@@ -142,6 +144,7 @@ class _RowChecker:
                 "nip",
                 IssueCode.NIP_DUPLICATE,
                 f"NIP sama dengan baris {first} / same NIP as row {first}",
+                first=str(first),
             )
             return None
         if nip.endswith("000"):
@@ -165,6 +168,7 @@ class _RowChecker:
                 "email",
                 IssueCode.EMAIL_INVALID,
                 f"email {text!r} tidak sah / email {text!r} is not valid",
+                value=text,
             )
         return email
 
@@ -179,6 +183,7 @@ class _RowChecker:
                 IssueCode.PHONE_INVALID,
                 f"nomor HP {text!r} tidak sah (contoh 0812-3456-7890 atau +62 812 3456 7890)"
                 f" / phone {text!r} is not a valid Indonesian number",
+                value=text,
             )
         elif lost_zero:
             self._warn(
@@ -187,6 +192,8 @@ class _RowChecker:
                 IssueCode.PHONE_MISSING_ZERO,
                 f"nomor HP {text!r} tanpa 0 di depan, dibaca sebagai {phone}"
                 f" / phone {text!r} lacks its leading 0, read as {phone}",
+                value=text,
+                phone=phone,
             )
         return phone
 
@@ -201,6 +208,7 @@ class _RowChecker:
                 IssueCode.MODE_INVALID,
                 f"moda {text!r} tidak dikenal (offline/luring atau online/daring)"
                 f" / mode {text!r} is unknown (offline/luring or online/daring)",
+                value=text,
             )
             return DEFAULT_MODE
         return mode

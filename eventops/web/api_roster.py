@@ -9,7 +9,7 @@ from aiohttp import BodyPartReader, web
 
 from eventops.accounts.auth import Principal, Role
 from eventops.catalog import events
-from eventops.errors import BadRequest, ErrorCode, TooLarge
+from eventops.errors import BadRequest, ErrorCode, Invalid, TooLarge
 from eventops.keys import PRINCIPAL, SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.roster import participants, passes
@@ -18,6 +18,7 @@ from eventops.storage.models import Batch, Participant
 from eventops.web import schemas
 from eventops.web.access import requires
 from eventops.web.apidoc import PAGING, ROSTER_UPLOAD, documented
+from eventops.web.issue_text import localise_issues
 from eventops.web.parse import batch_ref, query_flag, query_int, read_body
 from eventops.web.render import json_response
 
@@ -55,21 +56,30 @@ async def _upload(request: web.Request) -> tuple[bytes, str | None, str | None]:
     },
 )
 async def import_roster(request: web.Request) -> web.Response:
-    """Import a roster file (CSV or XLSX), all or nothing; ?dry_run=1 only validates."""
+    """Import a roster file (CSV or XLSX), all or nothing; ?dry_run=1 only validates.
+
+    Each problem (422 `errors`) and warning is `{row, column, code, message, detail}`: `message` in the
+    request's language, `detail` the service's own text."""
     data, filename, content_type = await _upload(request)
     if not data:
         raise BadRequest("the file is empty", code=ErrorCode.EMPTY_FILE)
     async with request.app[SESSIONMAKER]() as session:
         event = await events.get_event(session, request.match_info["event"])
-        result = await roster.import_roster(
-            session,
-            event,
-            data,
-            filename=filename,
-            content_type=content_type,
-            dry_run=query_flag(request, "dry_run"),
-        )
-    return json_response(result.as_json())
+        try:
+            result = await roster.import_roster(
+                session,
+                event,
+                data,
+                filename=filename,
+                content_type=content_type,
+                dry_run=query_flag(request, "dry_run"),
+            )
+        except Invalid as exc:
+            exc.details = localise_issues(request, exc.details)
+            raise
+    answer = result.as_json()
+    answer["warnings"] = localise_issues(request, result.warnings)
+    return json_response(answer)
 
 
 def participant_json(

@@ -18,6 +18,7 @@ from eventops.attendance import exports
 from eventops.attendance.event_recap import event_recap
 from eventops.catalog import events
 from eventops.errors import DomainError, ErrorCode
+from eventops.i18n import translations
 from eventops.keys import SESSIONMAKER
 from eventops.roster import participants
 from eventops.storage.models import Batch, Event
@@ -25,6 +26,8 @@ from eventops.timeutil import zone
 from eventops.web.access import requires
 from eventops.web.api_events import BatchIn, EventIn, batch_input
 from eventops.web.errors import status_of
+from eventops.web.field_text import field_message
+from eventops.web.locale import request_locale
 from eventops.web.parse import validate
 from eventops.web.render import render
 
@@ -49,9 +52,11 @@ def text_field(form: Mapping[str, object], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _problems(exc: DomainError) -> dict[str, str]:
-    """Field → message of an error's details (roster problems by row are shown apart)."""
-    return {str(d["field"]): str(d["message"]) for d in exc.details if isinstance(d, dict) and "field" in d}
+def _problems(request: web.Request, exc: DomainError) -> dict[str, str]:
+    """Field → message of an error's details, in the page's language where it is a common one."""
+    gettext = translations(request_locale(request)).gettext
+    fields = (d for d in exc.details if isinstance(d, dict) and "field" in d)
+    return {str(d["field"]): field_message(str(d["message"]), gettext) for d in fields}
 
 
 def _page_of_error(request: web.Request, name: str, exc: DomainError, **context: Any) -> web.Response:
@@ -61,7 +66,7 @@ def _page_of_error(request: web.Request, name: str, exc: DomainError, **context:
         status=status_of(exc),
         message=exc.message,
         code=exc.code,
-        problems=_problems(exc),
+        problems=_problems(request, exc),
         **context,
     )
 
@@ -209,7 +214,7 @@ async def save_batch(request: web.Request) -> web.StreamResponse:
             status=status_of(exc),
             message=exc.message,
             code=exc.code,
-            problems=_problems(exc),
+            problems=_problems(request, exc),
         )
     raise web.HTTPSeeOther(location=str(request.app.router["console_event"].url_for(event=slug)))
 

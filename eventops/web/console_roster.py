@@ -13,6 +13,7 @@ from aiohttp import web
 from eventops.accounts.auth import Role
 from eventops.catalog import events
 from eventops.errors import ErrorCode, Invalid, NotFound
+from eventops.i18n import translations
 from eventops.keys import SESSIONMAKER, SETTINGS
 from eventops.roster import importer as roster
 from eventops.storage.models import Event
@@ -20,7 +21,9 @@ from eventops.web import schemas_records, uploads
 from eventops.web.access import requires
 from eventops.web.apidoc import documented
 from eventops.web.console import text_field
-from eventops.web.locale import translate
+from eventops.web.error_text import message_for
+from eventops.web.issue_text import localise_issues
+from eventops.web.locale import request_locale, translate
 from eventops.web.render import json_response, render
 from eventops.web.strict import static_url, strict
 
@@ -36,6 +39,8 @@ def _roster_page(request: web.Request, event: Event, status: int = 200, **contex
     }
     page.update(context)
     page["roster_js"] = static_url(request, "roster.js")
+    preview = page["preview"]
+    page["warnings"] = localise_issues(request, preview.warnings) if preview is not None else []
     return strict(render(request, "console/roster.html", status=status, event=event, **page))
 
 
@@ -63,8 +68,9 @@ async def _dry_or_real(
                 session, event, data, filename=filename or None, dry_run=dry_run, progress=progress
             )
     except Invalid as exc:
-        issues = [d for d in exc.details if isinstance(d, dict) and "row" in d]
-        return _roster_page(request, event, status=422, message=exc.message, issues=issues)
+        issues = localise_issues(request, (d for d in exc.details if isinstance(d, dict) and "row" in d))
+        message = message_for(exc.code, translations(request_locale(request)).gettext)
+        return _roster_page(request, event, status=422, message=message, issues=issues)
 
 
 @requires(Role.organiser, page=True)

@@ -33,7 +33,8 @@ class Error(Answer):
     detail: str = Field(description="the service's own account of this case, in English")
     errors: list[dict[str, Any]] | None = Field(
         default=None,
-        description="422: `{field, message}` per invalid field; a roster: `{row, column, message}`",
+        description="422: `{field, message}` per invalid field; a roster:"
+        " `{row, column, code, message, detail}` per problem",
     )
 
 
@@ -214,7 +215,10 @@ class RosterImport(Answer):
     updated: int
     unchanged: int
     dry_run: bool
-    warnings: list[dict[str, Any]] = Field(description="`{row, column, code, message}` per row kept, warned")
+    warnings: list[dict[str, Any]] = Field(
+        description="`{row, column, code, message, detail}` per row kept, warned: `message` in the request's"
+        " language, `detail` the service's"
+    )
 
 
 class ZoomOnline(Answer):

@@ -93,8 +93,25 @@ async def test_each_bad_row_is_reported_and_nothing_is_stored(
         payload = await resp.json()
         assert payload["error"] == "roster_invalid"
         assert [(e["row"], e["column"], e["code"]) for e in payload["errors"]] == [(3, column, code)], code
-        assert all(e["message"] for e in payload["errors"])
+        # the problem's sentence in the request's language (Indonesian by default), the service's beside it
+        assert all(e["message"] != e["detail"] and "%(" not in e["message"] for e in payload["errors"]), code
     assert await _participants(client, tokens["organiser"]) == []
+
+
+async def test_roster_problems_speak_the_request_language(client: TestClient, tokens: dict[str, str]) -> None:
+    await create_event(client, tokens["organiser"])
+    body = f"{HEADER}\n{GOOD}\n{_bad_line(BAD_ROWS['batch_unknown'][0])}\n".encode()
+    said = {}
+    for language in ("id", "en"):
+        resp = await _import(client, tokens["organiser"], body, headers={"Accept-Language": language})
+        (problem,) = (await resp.json())["errors"]
+        assert (problem["row"], problem["column"], problem["code"]) == (3, "batch", "batch_unknown")
+        assert "'K9'" in problem["detail"]
+        said[language] = problem["message"]
+    assert said == {
+        "id": "Acara ini tidak punya kelompok 'K9' (yang ada: k1, k2).",
+        "en": "The event has no batch 'K9' (it has: k1, k2).",
+    }
 
 
 async def test_duplicate_nip_in_one_file_is_rejected(client: TestClient, tokens: dict[str, str]) -> None:
@@ -159,7 +176,7 @@ async def test_xlsx_with_nip_as_number_is_rejected_with_advice(
     assert resp.status == 422
     errors = (await resp.json())["errors"]
     assert {e["code"] for e in errors} == {"nip_excel_number"}
-    assert "Text" in errors[0]["message"]
+    assert "Teks" in errors[0]["message"] and "Text" in errors[0]["detail"]
 
 
 async def test_reimport_updates_by_nip_and_keeps_passes(

@@ -77,7 +77,7 @@ async def test_a_bad_event_shows_its_errors_with_the_values_kept(organiser: Test
     resp = await post_form(organiser, "/events/new", {**NEW_EVENT, "slug": "NTB 2024!"})
     assert resp.status == 422
     html = await resp.text()
-    assert field_error(html, "slug") is not None
+    assert field_error(html, "slug") == "Huruf kecil, angka dan tanda hubung, 1 sampai 64 karakter."
     assert value_of(html, "slug") == "NTB 2024!" and value_of(html, "name") == NEW_EVENT["name"]
     assert 'value="Asia/Makassar" selected' in html
     resp = await post_form(organiser, "/events/new", {**NEW_EVENT, "timezone": "Asia/Bali"})
@@ -146,17 +146,30 @@ async def test_a_bad_batch_shows_each_problem_with_the_values_kept(
     resp = await post_form(organiser, f"/events/{event}/batches", bad)
     assert resp.status == 422
     html = await resp.text()
-    assert field_error(html, "rules.min_checkpoints") is not None
+    assert field_error(html, "rules.min_checkpoints") == "Isi bilangan bulat."
     assert (
         value_of(html, "ends_at") == "2023-08-21T07:00" and value_of(html, "rules.min_checkpoints") == "dua"
     )
     resp = await post_form(
         organiser, f"/events/{event}/batches", {**BATCH_FORM, "ends_at": "2023-08-21T07:00"}
     )
-    assert resp.status == 422 and field_error(await resp.text(), "ends_at") is not None
+    assert field_error(await resp.text(), "ends_at") == "Kelompok harus selesai setelah mulai."
     resp = await post_form(organiser, f"/events/{event}/batches", {**BATCH_FORM, "starts_at": "besok"})
-    assert resp.status == 422 and field_error(await resp.text(), "starts_at") is not None
+    assert field_error(await resp.text(), "starts_at") == "Isi tanggal dan waktu yang sah."
     assert await batches_json(organiser, event, tokens["organiser"]) == []
+
+
+async def test_field_problems_speak_english_after_the_switch(organiser: TestClient, event: str) -> None:
+    organiser.session.cookie_jar.update_cookies({"lang": "en"})
+    bad = {**BATCH_FORM, "code": "", "name": "N" * 201, "zoom_kind": "zoom", "ends_at": ""}
+    html = await (await post_form(organiser, f"/events/{event}/batches", bad)).text()
+    assert field_error(html, "name") == "At most 200 characters."
+    assert field_error(html, "zoom_kind") == "Choose one of: meeting, webinar."
+    assert field_error(html, "ends_at") == "Enter a date and time."
+    html = await (
+        await post_form(organiser, f"/events/{event}/batches", {**BATCH_FORM, "code": "K 1"})
+    ).text()
+    assert field_error(html, "code") == "Letters, digits, _ and -, 1 to 32 characters (e.g. K1)."
 
 
 async def test_a_taken_batch_code_is_said_on_the_form(organiser: TestClient, event: str) -> None:
@@ -217,6 +230,34 @@ async def test_a_roster_with_a_bad_row_lists_it_and_stores_nothing(
     assert re.search(r'class="issue" data-row="4" data-column="nip" data-code="nip_length"', html)
     assert 'id="import"' not in html
     assert await stored(db_url, Participant) == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [
+        (
+            {},
+            ("NIP terdiri atas 18 digit; yang ini 5 digit.", "Nomor HP '81234567890' kehilangan 0 di depan"),
+        ),
+        (
+            {"Cookie": "lang=en"},
+            ("A NIP has 18 digits; this one has 5.", "The phone number '81234567890' lost"),
+        ),
+    ],
+)
+async def test_roster_problems_and_warnings_speak_the_page_language(
+    organiser: TestClient, two_batches: str, headers: dict[str, str], said: tuple[str, str]
+) -> None:
+    url = f"/events/{two_batches}/roster"
+    bad = changed(make_rows(4, seed=3), 2, nip="12345")
+    html = await (await organiser.post(url, data=upload(organiser, to_csv(bad)), headers=headers)).text()
+    cells = re.search(
+        r'data-row="4" data-column="nip" data-code="nip_length"><td>4</td><td>nip</td><td>([^<]*)<', html
+    )
+    assert cells is not None and cells.group(1) == said[0].replace("'", "&#39;")
+    warned = changed(make_rows(2, seed=4), 1, phone="81234567890")
+    html = await (await organiser.post(url, data=upload(organiser, to_csv(warned)), headers=headers)).text()
+    assert re.search(r'class="warning">[^<]*3, phone: ' + re.escape(said[1].replace("'", "&#39;")), html)
 
 
 async def test_a_roster_preview_stores_nothing_and_its_import_does(
