@@ -72,7 +72,13 @@ async def _run_scan(engine: AsyncEngine, params: dict[str, Any]) -> tuple[Any, t
             # autocommit: the read alone, without a BEGIN and a ROLLBACK around it
             await conn.execution_options(isolation_level="AUTOCOMMIT")
             return row, await checkin.who_won(conn, found)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncio.CancelledError) as exc:
+        except (
+            OSError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+            asyncpg.InternalClientError,
+            asyncio.CancelledError,
+        ) as exc:
             if raw.is_closed() or not isinstance(exc, asyncpg.PostgresError):
                 await conn.invalidate()  # a broken (or interrupted) connection must not go back to the pool
             raise

@@ -108,6 +108,9 @@ _UNAVAILABLE = (
     asyncpg.CrashShutdownError,  # 57P02
     asyncpg.CannotConnectNowError,  # 57P03: starting up, shutting down, in recovery
     asyncpg.TooManyConnectionsError,  # 53300
+    # The raw scan path on a connection the server terminated mid-exchange: the protocol's state is lost
+    # ("cannot switch to state 12; another operation is in progress"); only a new connection helps.
+    asyncpg.InternalClientError,
 )
 
 
