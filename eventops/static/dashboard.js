@@ -232,12 +232,16 @@
     const data = [points.map((p) => Date.parse(p.t) / 1000), ...SERIES.map(([key]) => points.map((p) => p[key] ?? null))];
     if (chart) chart.setData(data);
     else chart = new uPlot(chartOptions($("chart").clientWidth), data, $("chart"));
+    $("chart").dataset.width = String(chart.width);
   }
 
   if ("ResizeObserver" in window) {
     new ResizeObserver(() => {
       const width = $("chart").clientWidth;
-      if (chart && width && width !== chart.width) chart.setSize({ width, height: CHART_HEIGHT });
+      if (chart && width && width !== chart.width) {
+        chart.setSize({ width, height: CHART_HEIGHT });
+        $("chart").dataset.width = String(chart.width); // what it was drawn at, for tests and the curious
+      }
     }).observe($("chart"));
   }
 
