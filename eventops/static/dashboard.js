@@ -26,18 +26,6 @@
 
   // --- small helpers -------------------------------------------------------------------------------------
 
-  function readCookie(name) {
-    for (const part of document.cookie.split(";")) {
-      const [key, ...rest] = part.trim().split("=");
-      if (key === name) return decodeURIComponent(rest.join("="));
-    }
-    return "";
-  }
-
-  function csrf() {
-    return readCookie("eventops_csrf") || root.dataset.csrf || "";
-  }
-
   // The page's language (the header's switch); gettext and fill come from i18n.js, the catalogue's messages.
   const LOCALE = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
   const numberFormat = new Intl.NumberFormat(LOCALE);
@@ -51,13 +39,7 @@
     if (el) el.textContent = value;
   }
 
-  /** An element with a class and text. */
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
+  const { el } = window.eventopsApi;
 
   function clockNow() {
     try {
@@ -83,41 +65,11 @@
     b.hidden = !text;
   }
 
-  class HttpError extends Error {
-    constructor(status, body) {
-      super((body && body.message) || `HTTP ${status}`);
-      this.status = status;
-      this.body = body;
-    }
-  }
-
-  async function call(path, options) {
-    const resp = await fetch(API + path, {
-      credentials: "same-origin",
-      ...(options || {}),
-      headers: { Accept: "application/json", ...((options && options.headers) || {}) },
-    });
-    let body = null;
-    try {
-      body = await resp.json();
-    } catch (_) {
-      body = null;
-    }
-    if (resp.status === 401) {
-      $("banner").dataset.session = "expired";
-      banner(gettext("Session expired; reload and log in again."));
-    }
-    if (!resp.ok) throw new HttpError(resp.status, body);
-    return body;
-  }
-
-  function post(path, body) {
-    return call(path, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
-      body: JSON.stringify(body === undefined ? {} : body),
-    });
-  }
+  const { HttpError } = window.eventopsApi;
+  const { call, post } = window.eventopsApi.client(API, root.dataset.csrf, () => {
+    $("banner").dataset.session = "expired";
+    banner(gettext("Session expired; reload and log in again."));
+  });
 
   // --- counters ------------------------------------------------------------------------------------------
 

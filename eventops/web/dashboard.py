@@ -36,6 +36,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
         reasons=json.dumps(
             {code: translate(request, text) for code, text in REASONS.items()}, ensure_ascii=False
         ),
+        api_js=static_url(request, "api.js"),
         dashboard_js=static_url(request, "dashboard.js"),
         dashboard_css=static_url(request, "dashboard.css"),
         uplot_js=static_url(request, "vendor/uplot/uPlot.iife.min.js"),
