@@ -461,11 +461,13 @@ def _display(rng: random.Random, p: Person, kind: str, batch: str) -> Display:
         "birth_order_variant": lambda: Display(" ".join((*variant, *p.personal)), True, variant),
         "concatenated": lambda: Display("".join(p.personal[:2]) + " " + " ".join(p.personal[2:]), True),
         "drop_middle": lambda: Display(" ".join((*h, p.personal[0], p.personal[-1])), True, h),
+        "drop_last": lambda: Display(" ".join((*h, *p.personal[:-1])), True, h),
         "device": lambda: Display(rng.choice(pools.DEVICES), False),
     }
     if (
         (len(p.personal) < 2 and kind in {"concatenated", "swapped", "split_join"})
         or (len(p.personal) < 3 and kind == "drop_middle")
+        or (len(p.personal) < (2 if h else 3) and kind == "drop_last")
         or (not h and kind in {"abbreviated", "no_sex_marker", "birth_order_variant"})
     ):
         kind = "plain"
@@ -551,6 +553,7 @@ KINDS = {
     "personal_only": 6,
     "abbreviated": 3,
     "drop_middle": 1.5,
+    "drop_last": 1.5,
     "birth_order_variant": 1,
     # identifiers beside the name
     "nip_name": 4,
@@ -678,6 +681,15 @@ def _closest(
     return all(word == sound(meant) for word, _, _ in near)
 
 
+def _typed(p: Person, kind: str) -> tuple[str, ...]:
+    """The personal words a display of this kind shows."""
+    if kind == "drop_middle" and len(p.personal) > 2:
+        return (p.personal[0], p.personal[-1])
+    if kind == "drop_last" and len(p.personal) > (1 if p.honorifics else 2):
+        return p.personal[:-1]
+    return p.personal
+
+
 def case_class(case: Case) -> str:
     """The benchmark class a case is reported under."""
     return case.group or case.kind
@@ -705,10 +717,12 @@ def make_cases(
     for p in people:
         kind = rng.choices(kinds, weights)[0]
         shown = _display(rng, p, kind, batch)
-        typed = (p.personal[0], p.personal[-1]) if kind == "drop_middle" else p.personal
+        typed = _typed(p, kind)
         matchable = shown.identifies and _distinguishable(p, shown, typed, _rivals(typed, roster_words))
-        if kind == "drop_middle":
+        if typed != p.personal:
             matchable = False  # `Sugeng Hartono` may be `Sugeng Agus Hartono`, or another whole name
+        elif kind in {"drop_middle", "drop_last"}:
+            kind = "plain"  # a name too short to drop a word from is written whole
         if shown.slip and not _closest(p, *shown.slip, roster_words, vocabulary):
             matchable = False  # the slip is as near another roster name: `Sardono` for `Sardjono`, `Sarwono`
         if kind == "nip_name":
@@ -733,8 +747,8 @@ def make_cases(
     for o in outsiders:
         kind = rng.choices(kinds, weights)[0]
         if (
-            kind == "drop_middle"
-            and tuple(sorted((sound(o.personal[0]), sound(o.personal[-1])))) in identities
+            kind in {"drop_middle", "drop_last"}
+            and tuple(sorted(sound(w) for w in _typed(o, kind))) in identities
         ):
             kind = "plain"  # what is left would be a roster person's whole name: nobody could tell
         if kind == "phone_roster":

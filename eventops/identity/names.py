@@ -40,6 +40,8 @@ _SHIFTED_SPACE = re.compile(
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
+# Words that continue a place's name (`Kuta Selatan`, `Denpasar Barat`), never a person's.
+_COMPASS = frozenset({"utara", "selatan", "barat", "timur", "tengah", "raya", "baru", "lama", "kota"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,7 @@ class _Reading:
     agency: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     device: bool = False
+    places: list[str] = field(default_factory=list)  # the words read as a place after `Kec`, `RSUD` …
 
 
 def _fold(raw: str) -> str:
@@ -243,10 +246,19 @@ def _read(text: str) -> _Reading:
         if consuming == word.segment or later_agency_segment:
             reading.agency.append(word.canon)
             place_words += 1
+            if consuming == word.segment:
+                reading.places.append(word.canon)
             continue
         # `M. Yusuf`, `M Yusuf`: a leading M is Muhammad; elsewhere (`Budi M`) it is an initial.
         reading.tokens.append("muhammad" if word.canon == "m" and not seen_personal else word.canon)
         personal_segments.add(word.segment)
+    if not reading.tokens and not reading.device and len(reading.places) > 1:
+        # `Kec. Tembalang Marito`, `Puskesmas Ngesrep Esti Setyaningsih`: with nothing else to be the name (and
+        # no room: `Aula Kantor Camat Kuta`), a place is its first word (and compass words) and the words after
+        # it are the person; the matcher still reads a word of the candidate's own workplace as workplace
+        # (`RSUD KRMT Wongsonegoro Dadan Kusnadi`).
+        reading.tokens = [w for w in reading.places[1:] if w not in _COMPASS]
+        reading.agency = [w for w in reading.agency if w not in reading.tokens]
     return reading
 
 

@@ -284,6 +284,38 @@ def test_a_display_that_is_one_roster_name_whole_is_that_person(display: str, ex
     assert match(display, roster).participant_id == expected
 
 
+def test_a_whole_name_is_ahead_of_a_longer_name_it_begins() -> None:
+    # People write their whole name far more often than they cut its end: `Ni Nyoman Yuliati` is the one
+    # whose name that is, not `Ni Nyoman Yuliati Krisnani`; but without the one whose whole name it is, the
+    # longer name is only a suggestion.
+    roster = [
+        person(1, "Ni Nyoman Yuliati, S.Sos."),
+        person(2, "Ni Nyoman Yuliati Krisnani"),
+        person(3, "Ni Luh Komang Sumayani, S.Pd.SD."),
+        person(4, "Ni Luh Komang Sumayani Putri, S.H., M.M."),
+    ]
+    assert match("Ni Nyoman Yuliati", roster).participant_id == 1
+    assert match("Luh Komang Sumayani", roster).participant_id == 3
+    assert match("Ni Nyoman Yuliati Krisnani", roster).participant_id == 2
+    alone = match("Ni Nyoman Yuliati", roster[1:])
+    assert alone.participant_id is None
+    assert alone.suggestions[0].participant_id == 2
+
+
+def test_a_name_without_its_middle_word_stays_as_likely_the_longer_name() -> None:
+    # `Siti Aminah` is how `Siti Nur Aminah` signs in as often as a `Siti Aminah` does: a moderator decides.
+    roster = [person(1, "Siti Aminah, S.Pd."), person(2, "Siti Nur Aminah")]
+    result = match("Siti Aminah", roster)
+    assert result.participant_id is None
+    assert {s.participant_id for s in result.suggestions} == {1, 2}
+
+
+def test_a_lone_word_that_is_a_whole_name_is_not_ahead_of_the_names_it_begins() -> None:
+    # `Sutrisno` alone is how `Sutrisno Hadi` signs in as often as it is a `Sutrisno`.
+    roster = [person(1, "Sutrisno"), person(2, "Sutrisno Hadi Wibowo")]
+    assert match("Sutrisno", roster).participant_id is None
+
+
 def test_a_first_name_that_is_also_a_whole_roster_name_stays_undecided() -> None:
     # `Dewi` is how `Dewi Astuti` signs in just as much as it is `Ni Luh Made Dewi`'s whole name: a lone word
     # too little to identify, both suggested; the birth-order word decides it.
@@ -366,6 +398,34 @@ def test_a_place_is_closed_by_the_region_after_it_and_a_name_may_follow() -> Non
         person(2, "Budi Santoso"),
     ]
     assert match("Kec Sukasada Bll Yusrizal Sikumbang", roster).participant_id == 1
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("Kec. Tembalang Marito", 1),
+        ("Puskesmas Ngesrep Esti Setyaningsih", 2),
+        ("RSUD KRMT Wongsonegoro Dadan Kusnadi", 3),
+        ("Kecamatan Banyumanik Suparman", 4),
+    ],
+)
+def test_a_name_after_a_place_with_nothing_between_is_still_read(display: str, expected: int) -> None:
+    # The place's name is its first word; what follows, with nothing else to be the name, is the person.
+    semarang = "Pemerintah Kota Semarang"
+    roster = [
+        person(1, "Marito, S.Pt., M.Si.", agency=semarang, unit="Kecamatan Tembalang"),
+        person(2, "Esti Setyaningsih, S.KM.", agency=semarang, unit="Puskesmas Ngesrep"),
+        person(3, "Dadan Kusnadi", agency=semarang, unit="RSUD KRMT Wongsonegoro"),
+        person(4, "Suparman, S.E.", agency=semarang, unit="Kecamatan Banyumanik"),
+        person(5, "Dadan Hermawan", agency=semarang, unit="Dinas Kesehatan"),
+    ]
+    assert match(display, roster).participant_id == expected
+
+
+@pytest.mark.parametrize("display", ["Kec Kuta Selatan", "Puskesmas Kuta Utara", "Aula Kantor Camat Kuta"])
+def test_a_place_alone_names_nobody(display: str) -> None:
+    roster = [person(1, "Selatan Harahap"), person(2, "Kuta Wijaya"), person(3, "Utara Simbolon")]
+    assert match(display, roster).participant_id is None
 
 
 def test_a_province_written_short_fits_the_province_written_in_full() -> None:
