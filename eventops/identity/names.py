@@ -253,10 +253,10 @@ def _read(text: str) -> _Reading:
         reading.tokens.append("muhammad" if word.canon == "m" and not seen_personal else word.canon)
         personal_segments.add(word.segment)
     if not reading.tokens and not reading.device and len(reading.places) > 1:
-        # `Kec. Tembalang Marito`, `Puskesmas Ngesrep Esti Setyaningsih`: with nothing else to be the name (and
-        # no room: `Aula Kantor Camat Kuta`), a place is its first word (and compass words) and the words after
-        # it are the person; the matcher still reads a word of the candidate's own workplace as workplace
-        # (`RSUD KRMT Wongsonegoro Dadan Kusnadi`).
+        # `Kec. Tembalang Marito`, `Puskesmas Ngesrep Esti Setyaningsih`: with nothing else to be the name
+        # (and no room: `Aula Kantor Camat Kuta`), a place is its first word (and compass words) and the words
+        # after it are the person; the matcher still reads a word of the candidate's own workplace as
+        # workplace (`RSUD KRMT Wongsonegoro Dadan Kusnadi`).
         reading.tokens = [w for w in reading.places[1:] if w not in _COMPASS]
         reading.agency = [w for w in reading.agency if w not in reading.tokens]
     return reading

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -55,6 +56,7 @@ _NEIGHBOURS = frozenset(
 )
 
 _VOWELS = frozenset("aeiou")
+_DOUBLED = re.compile(r"(.)\1+")
 _T = TypeVar("_T")
 
 
@@ -76,15 +78,32 @@ def token_similarity(a: str, b: str, known: Container[str] = ()) -> float:
         return 0.0
     similarity = fuzz.ratio(a, b) / 100.0
     if len(a) == len(b) and OSA.distance(a, b, score_cutoff=1) <= 1:
-        if min(len(a), len(b)) >= TYPO_MIN_LENGTH and is_slip(a, b):
+        if min(len(a), len(b)) >= TYPO_MIN_LENGTH and (is_slip(a, b) or _slip_under_spelling(a, b)):
             similarity = max(similarity, TYPO_SIMILARITY)
         else:
             similarity = min(similarity, OTHER_LETTER_SIMILARITY)
     elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and OSA.distance(a, b, score_cutoff=1) <= 1:
         similarity = max(similarity, TYPO_SIMILARITY)  # a letter dropped or added
-    elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and _respelled_slip(a, b):
+    elif min(len(a), len(b)) >= TYPO_MIN_LENGTH and (_respelled_slip(a, b) or _slip_under_spelling(a, b)):
         similarity = max(similarity, TYPO_SIMILARITY)
     return similarity if similarity >= TOKEN_FLOOR else 0.0
+
+
+def _skeleton(word: str) -> str:
+    """A word with the letters canonical spelling reads by their neighbours folded (`y`, `j` as `i`) and
+    doubled letters single: what is left of a slip that spelling turned into other edits."""
+    return _DOUBLED.sub(r"\1", word.replace("y", "i").replace("j", "i"))
+
+
+def _slip_under_spelling(a: str, b: str) -> bool:
+    """One slip in display word `a` that canonical spelling, reading the letters around it, spread over
+    more edits from roster word `b` (`Mulywti` read `mulywti` against `Mulyati` read `muliati`)."""
+    x, y = _skeleton(a), _skeleton(b)
+    if x == y or min(len(x), len(y)) < TYPO_MIN_LENGTH - 1:
+        return False
+    if len(x) == len(y):
+        return is_slip(x, y)
+    return OSA.distance(x, y, score_cutoff=1) <= 1
 
 
 def _respelled_slip(a: str, b: str) -> bool:

@@ -172,6 +172,9 @@ def test_a_phone_two_roster_rows_share_identifies_nobody() -> None:
         ("Bambang Sutrsino", 1),  # swapped
         ("Bambang Suttrisno", 1),  # doubled
         ("Bambang Sutriso", 1),  # dropped
+        ("Anik Mulywti", 4),  # a neighbouring key where spelling reads `y` as `i` (`Mulyati` is `muliati`)
+        ("Novi Mulyni", 5),  # a letter dropped beside a `y`
+        ("Sri Rahqyu", 6),  # `q`, read `k`, for the `a` beside it
         ("Bam bang Sutrisno", 1),  # split
         ("BambangSutrisno", 1),  # joined
         ("Sri Wahyu Ningsih", 2),
@@ -183,7 +186,12 @@ def test_one_typo_costs_its_word_only(display: str, expected: int) -> None:
         person(1, "Bambang Sutrisno"),
         person(2, "Sri Wahyuningsih"),
         person(3, "Nur Hayati Putri"),
-        person(4, "Budi Santoso"),
+        person(4, "Anik Mulyati, S.H."),
+        person(5, "Novi Mulyani, S.Pd."),
+        person(6, "Sri Rahayu, S.Kep."),
+        person(7, "Anik Sumarni"),
+        person(8, "Sri Handayani"),
+        person(9, "Budi Santoso"),
     ]
     assert match(display, roster).participant_id == expected
 
