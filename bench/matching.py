@@ -8,10 +8,11 @@ presence evidence the matcher weighs between namesakes; without it (the service'
 
 The one-by-one share is the gate: the part of the online attendees (roster people with a Zoom connection)
 with a connection a moderator must decide item by item. Bulk groups are counted apart: devices and names
-without a personal word, lone words too little to identify (dismissed at once), and items with one
-compatible candidate (accepted at once). The decidable share is the part of the connections a careful human
-could decide that is left to the one-by-one queue. `--sweep` prints precision and recall for a grid of
-thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
+without a personal word, lone words too little to identify and namesakes nothing in the name tells apart
+(dismissed at once), and items with one compatible candidate (accepted at once); the share with a
+connection in the queue at all is printed beside it. The decidable share is the part of the connections a
+careful human could decide that is left to the one-by-one queue. `--sweep` prints precision and recall for
+a grid of thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
 """
 
 from __future__ import annotations
@@ -41,9 +42,11 @@ TARGET_PRECISION = 0.995
 TARGET_RECALL = 0.97
 TARGET_CLASS = 0.90
 TARGET_ONE_BY_ONE = 0.03
-# Reasons a moderator dismisses in bulk (a device, an office, no name at all, a lone word that fits many):
-# not items to decide one by one.
-BULK_REASONS = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
+# Reasons a moderator dismisses in bulk (a device, an office, no name at all, a lone word that fits many,
+# namesakes nothing in the name tells apart): not items to decide one by one.
+BULK_REASONS = frozenset(
+    {MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE, MatchReason.HOMONYM}
+)
 SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
 SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
 
@@ -62,6 +65,7 @@ class Figures:
     waiting: float = (
         0.0  # ... of whom no other connection is matched: their attendance waits on the moderator
     )
+    queued: float = 0.0  # share of the online attendees with a connection in the queue, bulk groups included
     weak: tuple[str, ...] = ()  # classes below the class target
 
     @classmethod
@@ -86,6 +90,9 @@ class Figures:
             review=sum(1 for c in queued if c.human_matchable) / decidable if decidable else 0.0,
             one_by_one=len({c.truth for c in queued}) / len(people) if people else 0.0,
             waiting=len({c.truth for c in queued} - credited) / len(people) if people else 0.0,
+            queued=len({c.truth for c, r in attendees if r.participant_id is None}) / len(people)
+            if people
+            else 0.0,
         )
 
 
@@ -208,8 +215,9 @@ def _moderator(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
     single = sum(1 for r in items.values() if one_by_one(r))
     devices = reasons[MatchReason.DEVICE_NAME] + reasons[MatchReason.NO_NAME]
     print(
-        f"  moderators: {len(items)} queue items; bulk: {devices} devices / no name and"
-        f" {reasons[MatchReason.TOO_LITTLE]} too little to identify (dismissed at once),"
+        f"  moderators: {len(items)} queue items; bulk: {devices} devices / no name,"
+        f" {reasons[MatchReason.TOO_LITTLE]} too little to identify and {reasons[MatchReason.HOMONYM]}"
+        f" namesakes nothing in the name separates (dismissed at once),"
         f" {one} with one compatible candidate (accepted at once); {single} to decide one by one"
     )
     presence = [(c, r) for c, r in zip(cases, results, strict=True) if r.method == "presence"]
@@ -237,7 +245,8 @@ def run(batch: Batch, seed: int, *, examples: int, queue: int = 0, presence: boo
     print(f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}")
     print(
         f"  one by one: {figures.one_by_one:.2%} of the online attendees"
-        f" ({figures.waiting:.2%} credited by no other connection);"
+        f" ({figures.waiting:.2%} credited by no other connection); in the queue at all, bulk groups"
+        f" included: {figures.queued:.2%};"
         f" decidable share: {figures.review:.2%} of the decidable connections left one by one"
     )
     classes = per_class(batch.cases, results)
