@@ -1,5 +1,5 @@
 """What moderators decide many at a time: the queue by suggested person, the one candidate of several
-items accepted at once, devices dismissed in bulk.
+items accepted at once, devices, too-little names and namesakes dismissed in bulk.
 
 Each decision is the one a moderator makes item by item (`review_decisions.apply_decision`): it resolves every
 pending connection of the display name, is remembered as an alias of the event and audited. A bulk request
@@ -33,8 +33,14 @@ from eventops.storage.models import Batch, Event, Participant
 from eventops.timeutil import utcnow
 
 PAGE = 50
-# Reasons whose items a moderator may dismiss all at once: nobody could say who they are.
-DISMISSABLE = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
+# Reasons whose items a moderator may dismiss all at once: nothing in the name says who they are. The people
+# behind them prove attendance with checkpoint codes (their NIP).
+DISMISSABLE = frozenset(
+    {MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE, MatchReason.HOMONYM}
+)
+# Of those, the reasons the queue groups by reason. Namesakes stay under their first suggested person: their
+# groups stay small enough to page, and a moderator who knows more sees one person's names together.
+BY_REASON = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class PersonGroup:
     """Queue items whose first suggestion is one participant; or, with no suggestion, one reason."""
 
     person: Participant | None
-    reason: str | None  # set when nobody is suggested (`device_name`, `no_name`, `low_score`)
+    reason: str | None  # set when nobody is suggested (`low_score`) or for a bulk group (`BY_REASON`)
     minutes: int  # of its items together
     items: list[ReviewItem]
 
@@ -86,7 +92,8 @@ async def queue_by_person(
     presence: bool = False,
 ) -> PersonQueue:
     """The queue grouped by first suggested participant, so that one person's names are decided together;
-    the bulk groups (devices, no name, too little to identify) by reason. `presence`: instead, the names
+    the bulk groups of devices, no name and too little to identify by reason (namesakes, dismissable in bulk
+    too, stay by person). `presence`: instead, the names
     matched by presence, grouped by the person they were matched to."""
     groups = await pending_groups(session, batch, cache, presence=presence)
     checks = groups if presence else await pending_groups(session, batch, cache, presence=True)
@@ -101,7 +108,7 @@ async def queue_by_person(
         if rows[0].participant_id is not None:
             keyed[(rows[0].participant_id, None)].append(name)
         else:
-            keyed[(picks[0][0], None) if picks and reason not in DISMISSABLE else (None, reason)].append(name)
+            keyed[(picks[0][0], None) if picks and reason not in BY_REASON else (None, reason)].append(name)
         acceptable += one_candidate(rows, parsed) is not None
         if rows[0].match_reason in DISMISSABLE:
             dismissable[rows[0].match_reason] += 1
@@ -173,8 +180,8 @@ async def dismiss_many(
     reason: str | None = None,
     cache: RosterIndexCache | None = None,
 ) -> BulkDecision:
-    """Dismiss the items named, or every item whose reason is a device or no name at all. Invalid for a
-    reason a moderator must decide item by item."""
+    """Dismiss the items named, or every item of a reason nothing in the name decides (`DISMISSABLE`).
+    Invalid for a reason a moderator must decide item by item."""
     assert batch.id is not None
     if reason is not None:
         if reason not in DISMISSABLE:

@@ -1,5 +1,6 @@
 /* The moderators' review page: the batch's unmatched Zoom names grouped by suggested person, 50 groups a page,
- * each decided with one click or one key, the sure ones accepted and the devices dismissed in bulk.
+ * each decided with one click or one key, the sure ones accepted and the devices, the too-little names and the
+ * namesakes nothing separates dismissed in bulk.
  *
  * Keys (outside text fields): j/k move, Enter or a accepts the suggestion, 1-3 picks a candidate, d dismisses.
  * Live from the batch's Server-Sent Events stream: a change reloads the page of the queue (at most every 3 s),
@@ -164,7 +165,8 @@
     chips.append(chip("score", fill(gettext("score %(n)s"), { n: num(s.score) })));
     b.append(chips);
     if (matched === s.participant_ref) b.append(el("span", "pick", gettext("correct, keep")));
-    else if (suggested && n === 0 && !matched) b.append(el("span", "pick", gettext("accept suggestion")));
+    else if (suggested && n === 0 && !matched && li.dataset.reason !== "homonym")
+      b.append(el("span", "pick", gettext("accept suggestion"))); // namesakes: no candidate comes first
     else b.append(el("span", "pick", gettext("this one")));
     b.addEventListener("click", () => {
       select(li);
@@ -190,6 +192,10 @@
     );
     if (item.email) meta.append(" · ", el("span", "", item.email));
     li.append(meta, reasonOf(item.reason));
+    // namesakes nothing in the name separates: one click dismisses them all, or a moderator who knows more
+    // picks one by the evidence beside each candidate
+    if (item.reason === "homonym" && view === "queue")
+      li.append(el("span", "chip bulk-group", gettext("namesakes · dismissable in bulk")));
 
     const choices = el("div", "suggestions");
     const matched = item.matched_ref || null;
@@ -280,6 +286,7 @@
       bulkButton("accept-all", q.bulk.one_candidate);
       bulkButton("dismiss-devices", (counts.device_name || 0) + (counts.no_name || 0));
       bulkButton("dismiss-too-little", counts.too_little || 0);
+      bulkButton("dismiss-namesakes", counts.homonym || 0);
     }
     const box = $("groups");
     box.textContent = "";
@@ -353,7 +360,7 @@
   $("accept-all").addEventListener("click", (e) =>
     bulk(e.currentTarget, [["/review/accept", { all: true }]], gettext("Accepted")),
   );
-  for (const id of ["dismiss-devices", "dismiss-too-little"]) {
+  for (const id of ["dismiss-devices", "dismiss-too-little", "dismiss-namesakes"]) {
     $(id).addEventListener("click", (e) => {
       const codes = (e.currentTarget.dataset.reasons || "").split(",").filter(Boolean);
       bulk(e.currentTarget, codes.map((reason) => ["/review/dismiss", { reason }]), gettext("Dismissed"));

@@ -61,11 +61,11 @@ class AcceptIn(BaseModel):
 
 
 class DismissIn(BaseModel):
-    """POST …/review/dismiss: exactly one of the items to dismiss, or a reason nobody can decide."""
+    """POST …/review/dismiss: exactly one of the items to dismiss, or a reason nothing in the name decides."""
 
     model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
-    reason: Literal["device_name", "no_name", "too_little"] | None = None
+    reason: Literal["device_name", "no_name", "too_little", "homonym"] | None = None
 
     @model_validator(mode="after")
     def _one_choice(self) -> DismissIn:
@@ -220,8 +220,8 @@ async def decide(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 @documented(schemas.ReviewByPerson, query={"presence": bool, **PAGING})
 async def queue_by_person(request: web.Request) -> web.Response:
-    """The queue grouped by first suggested participant (devices and the like by reason), 50 groups a page;
-    `presence=1`: the names matched by presence instead, which a moderator may decide otherwise."""
+    """The queue grouped by first suggested participant (devices, no name, too little by reason), 50 groups a
+    page; `presence=1`: the names matched by presence instead, which a moderator may decide otherwise."""
     limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
     presence = query_flag(request, "presence")
@@ -267,7 +267,8 @@ async def accept(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 @documented(schemas.BulkDecision, body=DismissIn)
 async def dismiss(request: web.Request) -> web.Response:
-    """Dismiss several items at once: those named, or every device name (or name-less item) of the batch."""
+    """Dismiss several items at once: those named, or every item of the batch with a reason nothing in the
+    name decides (a device, no name, too little to identify, namesakes)."""
     body = await json_model(request, DismissIn)
     principal = request[PRINCIPAL]
     assert principal is not None

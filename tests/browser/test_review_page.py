@@ -38,6 +38,8 @@ ROSTER = roster_csv(
     ("199001022015031004", "Budi Santoso", _KOTA, "Sekretariat Daerah", "", "", "K1", "online"),
     ("198807142012122001", "Ni Luh Putu Ayu Lestari", _PROV, "Dinas Kesehatan", "", "", "K1", "online"),
     ("198601012010012004", "Dewi Anggraini", _KOTA, "Dinas Sosial", "", "", "K2", "online"),
+    ("198305172009012003", "Sri Wahyuni", _PROV, "Dinas Pendidikan", "", "", "K1", "online"),
+    ("199107232015032002", "Sri Wahyuni", _KOTA, "Dinas Sosial", "", "", "K1", "online"),
 )
 
 
@@ -109,6 +111,7 @@ async def test_a_moderator_finishes_the_queue_with_keys_and_bulk_buttons(
     await expect(items).to_have_count(5)
     await expect(page.locator("#dismiss-devices")).to_contain_text("(2)")
     await expect(page.locator("#accept-all")).to_contain_text("(2)")
+    await expect(page.locator("#dismiss-namesakes")).to_contain_text("(1)")
     assert await page.evaluate("window.__notReloaded === true")
 
     # the namesakes, each with what separates them: workplace, expected mode
@@ -117,6 +120,8 @@ async def test_a_moderator_finishes_the_queue_with_keys_and_bulk_buttons(
     await expect(candidates).to_have_count(2)
     await expect(wirawan).to_contain_text("Dinas Pariwisata")
     await expect(wirawan.locator(".chip.venue")).to_have_count(1)
+    await expect(wirawan.locator(".chip.bulk-group")).to_have_count(1)  # in the namesakes' bulk group
+    await expect(items.locator(".chip.bulk-group")).to_have_count(1)
     await no_horizontal_scroll(page)
     await shot(page, "review-390")
 
@@ -132,6 +137,8 @@ async def test_a_moderator_finishes_the_queue_with_keys_and_bulk_buttons(
     await page.keyboard.press(str(pick + 1))
     await expect(wirawan).to_have_count(0)
     await expect(page.locator("#review-status")).to_contain_text("Ketut Wirawan")
+    await expect(page.locator("#dismiss-namesakes")).to_contain_text("(0)")
+    await expect(page.locator("#dismiss-namesakes")).to_be_disabled()
 
     await page.click("#accept-all")
     await expect(items).to_have_count(2)
@@ -167,4 +174,51 @@ async def test_a_moderator_finishes_the_queue_with_keys_and_bulk_buttons(
         "i made sudarmaya": "I Made Sudarma, S.Kom.",  # the old spelling (dj, j) read as today's
         "budi santosa": "Budi Santoso",
     }
+    assert problems == []
+
+
+async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
+    moderator: Any, client: TestClient, tokens: dict[str, str], db_url: str
+) -> None:
+    await _join(
+        client,
+        ("u1", "Ketut Wirawan", 1),  # two roster people of each of these names
+        ("u2", "Sri Wahyuni", 2),
+        ("u3", "Galaxy A12", 3),
+    )
+    page = await moderator.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    base = str(client.make_url("")).rstrip("/")
+    await page.goto(f"{base}/dashboard/bali-2023/K1/review")
+    items = page.locator("#groups li.review-item")
+    await expect(items).to_have_count(3)
+    button = page.locator("#dismiss-namesakes")
+    await expect(button).to_contain_text("Abaikan semua senama yang tak terbedakan (2)")
+    await expect(button).to_be_enabled()
+    # each namesake says it is in the bulk group, and still shows its candidates to pick one by one
+    for name in ("Ketut Wirawan", "Sri Wahyuni"):
+        item = items.filter(has_text=name)
+        await expect(item.locator(".chip.bulk-group")).to_contain_text("senama")
+        await expect(item.locator("button.suggestion")).to_have_count(2)
+    await expect(items.filter(has_text="Galaxy A12").locator(".chip.bulk-group")).to_have_count(0)
+    await no_horizontal_scroll(page)
+
+    await button.click()
+    await expect(items).to_have_count(1)
+    await expect(items).to_contain_text("Galaxy A12")
+    await expect(page.locator("#review-status")).to_contain_text("2")
+    await expect(button).to_contain_text("(0)")
+    await expect(button).to_be_disabled()
+
+    rows = {r.display_name: (r.review_state, r.participant_id) for r in await stored(db_url, OnlineSession)}
+    assert rows == {
+        "Ketut Wirawan": ("dismissed", None),
+        "Sri Wahyuni": ("dismissed", None),
+        "Galaxy A12": ("pending", None),
+    }
+    assert await stored(db_url, Alias) == []
+    api = "/api/v1/events/bali-2023/batches/K1/review/people"
+    left = await (await client.get(api, headers=bearer(tokens["moderator"]))).json()
+    assert left["bulk"]["dismissable"] == {"device_name": 1}
     assert problems == []

@@ -1,5 +1,6 @@
 """The review queue a moderator can finish, over real HTTP: grouped by suggested person, paged, the one
-candidate of several items accepted at once, devices dismissed in bulk; each decision an alias, audited."""
+candidate of several items accepted at once, devices and namesakes dismissed in bulk; each decision audited, a
+resolved name an alias."""
 
 from __future__ import annotations
 
@@ -155,6 +156,37 @@ async def test_device_names_are_dismissed_in_bulk_and_remembered_for_nobody(
     assert body["skipped"] == [{"id": ids["e"], "error": "already_decided"}]
 
 
+async def test_namesakes_nothing_separates_are_a_bulk_group_kept_by_person_and_dismissed_at_once(
+    client: TestClient, tokens: dict[str, str], db_url: str, world: ReviewWorld
+) -> None:
+    ids = await _queue_of_all_kinds(db_url, world)  # "Ketut Wirawan": two roster people of that very name
+    _, queue = await _get(client, tokens["moderator"])
+    assert queue["bulk"]["dismissable"] == {"device_name": 3, "homonym": 1}
+    [namesakes] = [g for g in queue["groups"] if any(i["id"] == ids["c"] for i in g["items"])]
+    assert (namesakes["reason"], [i["reason"] for i in namesakes["items"]]) == (None, ["homonym"])
+    assert namesakes["person"]["participant_ref"] in (world.ids["wirawan_a"], world.ids["wirawan_b"])
+    candidates = {s["participant_ref"] for s in namesakes["items"][0]["suggestions"]}
+    assert candidates == {world.ids["wirawan_a"], world.ids["wirawan_b"]}  # each with its evidence, to pick
+
+    status, body = await _post(client, tokens["moderator"], "dismiss", {"reason": "homonym"})
+    assert status == 200, body
+    decided = [
+        (d["id"], d["display_name"], d["state"], d["participant"], d["alias"]) for d in body["decided"]
+    ]
+    assert decided == [(ids["c"], "Ketut Wirawan", "dismissed", None, None)]
+    assert body["skipped"] == []
+    states = {r.connection_key: r.review_state for r in await stored(db_url, OnlineSession)}
+    assert states == dict.fromkeys("abdefgh", "pending") | {"c": "dismissed"}
+    assert await stored(db_url, Alias) == []
+    audit = [(a.action, a.actor) for a in await stored(db_url, AuditEntry) if a.action.startswith("review.")]
+    assert audit == [("review.dismiss", "test-moderator")]
+    _, left = await _get(client, tokens["moderator"])
+    assert left["bulk"]["dismissable"] == {"device_name": 3}
+    assert "Ketut Wirawan" not in [i["display_name"] for g in left["groups"] for i in g["items"]]
+    again = await _post(client, tokens["moderator"], "dismiss", {"reason": "homonym"})
+    assert again == (200, {"decided": [], "skipped": []})
+
+
 @pytest.mark.parametrize(
     ("action", "body"),
     [
@@ -168,7 +200,8 @@ async def test_device_names_are_dismissed_in_bulk_and_remembered_for_nobody(
         ("dismiss", {}),
         ("dismiss", {"ids": [1], "reason": "device_name"}),
         ("dismiss", {"reason": "low_score"}),  # a moderator decides those one by one
-        ("dismiss", {"reason": "homonym"}),
+        ("dismiss", {"reason": "close_name"}),
+        ("dismiss", {"reason": "presence"}),
     ],
 )
 async def test_bad_bulk_requests_are_refused_and_change_nothing(

@@ -77,8 +77,8 @@ async def test_each_candidate_carries_what_separates_namesakes(
         world.ids["wirawan_a"]: ("Dinas Kesehatan", "online", True, 0, False),  # in the ballroom already
         world.ids["wirawan_b"]: ("Dinas Pariwisata", "online", False, 1, True),  # on Zoom by email already
     }
-    # the bulk bar counts the whole queue: two names with one compatible candidate, two devices
-    assert body["bulk"] == {"one_candidate": 2, "dismissable": {"device_name": 2}}
+    # the bulk bar counts the whole queue: two names with one compatible candidate, two devices, the namesakes
+    assert body["bulk"] == {"one_candidate": 2, "dismissable": {"device_name": 2, "homonym": 1}}
 
 
 async def test_accepting_all_resolves_every_item_with_one_candidate_and_leaves_the_rest(
