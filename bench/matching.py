@@ -8,11 +8,11 @@ presence evidence the matcher weighs between namesakes; without it (the service'
 
 The one-by-one share is the gate: the part of the online attendees (roster people with a Zoom connection)
 with a connection a moderator must decide item by item. Bulk groups are counted apart: devices and names
-without a personal word, lone words too little to identify and namesakes nothing in the name tells apart
-(dismissed at once), and items with one compatible candidate (accepted at once); the share with a
-connection in the queue at all is printed beside it. The decidable share is the part of the connections a
-careful human could decide that is left to the one-by-one queue. `--sweep` prints precision and recall for
-a grid of thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
+without a personal word, lone words too little to identify, namesakes nothing in the name tells apart and
+names close to no roster name (dismissed at once), and items with one compatible candidate (accepted at
+once); the share with a connection in the queue at all is printed beside it. The decidable share is the
+part of the connections a careful human could decide that is left to the one-by-one queue. `--sweep`
+prints precision and recall for a grid of thresholds: how `ACCEPT_SCORE` and `MARGIN` were chosen.
 """
 
 from __future__ import annotations
@@ -43,9 +43,15 @@ TARGET_RECALL = 0.97
 TARGET_CLASS = 0.90
 TARGET_ONE_BY_ONE = 0.03
 # Reasons a moderator dismisses in bulk (a device, an office, no name at all, a lone word that fits many,
-# namesakes nothing in the name tells apart): not items to decide one by one.
+# namesakes nothing in the name tells apart, a name close to nobody): not items to decide one by one.
 BULK_REASONS = frozenset(
-    {MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE, MatchReason.HOMONYM}
+    {
+        MatchReason.DEVICE_NAME,
+        MatchReason.NO_NAME,
+        MatchReason.TOO_LITTLE,
+        MatchReason.HOMONYM,
+        MatchReason.LOW_SCORE,
+    }
 )
 SWEEP_ACCEPT = (85.0, 88.0, 90.0, 92.0, 95.0)
 SWEEP_MARGIN = (0.0, 3.0, 5.0, 8.0)
@@ -208,17 +214,21 @@ def _moderator(cases: Sequence[Case], results: Sequence[MatchResult]) -> None:
     for c, r in zip(cases, results, strict=True):
         if r.participant_id is None:
             items.setdefault(c.connection.display_name, r)
-    reasons = Counter(r.reason for r in items.values() if r.reason in BULK_REASONS)
-    one = sum(
-        1 for r in items.values() if r.reason not in BULK_REASONS and any(s.only for s in r.suggestions)
+    # An item with one compatible candidate is accepted in bulk, whatever its reason (the service's rule).
+    one = sum(1 for r in items.values() if any(s.only for s in r.suggestions))
+    reasons = Counter(
+        r.reason
+        for r in items.values()
+        if r.reason in BULK_REASONS and not any(s.only for s in r.suggestions)
     )
     single = sum(1 for r in items.values() if one_by_one(r))
     devices = reasons[MatchReason.DEVICE_NAME] + reasons[MatchReason.NO_NAME]
     print(
         f"  moderators: {len(items)} queue items; bulk: {devices} devices / no name,"
-        f" {reasons[MatchReason.TOO_LITTLE]} too little to identify and {reasons[MatchReason.HOMONYM]}"
-        f" namesakes nothing in the name separates (dismissed at once),"
-        f" {one} with one compatible candidate (accepted at once); {single} to decide one by one"
+        f" {reasons[MatchReason.TOO_LITTLE]} too little to identify, {reasons[MatchReason.HOMONYM]}"
+        f" namesakes nothing in the name separates and {reasons[MatchReason.LOW_SCORE]} close to no roster"
+        f" name (dismissed at once), {one} with one compatible candidate (accepted at once);"
+        f" {single} to decide one by one"
     )
     presence = [(c, r) for c, r in zip(cases, results, strict=True) if r.method == "presence"]
     wrong = sum(1 for c, r in presence if r.participant_id != c.truth)

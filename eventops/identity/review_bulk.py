@@ -1,5 +1,5 @@
 """What moderators decide many at a time: the queue by suggested person, the one candidate of several
-items accepted at once, devices, too-little names and namesakes dismissed in bulk.
+items accepted at once, devices, too-little names, namesakes and names close to nobody dismissed in bulk.
 
 Each decision is the one a moderator makes item by item (`review_decisions.apply_decision`): it resolves every
 pending connection of the display name, is remembered as an alias of the event and audited. A bulk request
@@ -33,14 +33,24 @@ from eventops.storage.models import Batch, Event, Participant
 from eventops.timeutil import utcnow
 
 PAGE = 50
-# Reasons whose items a moderator may dismiss all at once: nothing in the name says who they are. The people
-# behind them prove attendance with checkpoint codes (their NIP).
+# Reasons whose items a moderator may dismiss all at once: nothing in the name says who they are (a device, no
+# name, a lone word, namesakes), or no roster name is close to it (a guest, someone of another batch, a
+# nickname). The people behind them prove attendance with checkpoint codes (their NIP).
 DISMISSABLE = frozenset(
-    {MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE, MatchReason.HOMONYM}
+    {
+        MatchReason.DEVICE_NAME,
+        MatchReason.NO_NAME,
+        MatchReason.TOO_LITTLE,
+        MatchReason.HOMONYM,
+        MatchReason.LOW_SCORE,
+    }
 )
 # Of those, the reasons the queue groups by reason. Namesakes stay under their first suggested person: their
-# groups stay small enough to page, and a moderator who knows more sees one person's names together.
-BY_REASON = frozenset({MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE})
+# groups stay small enough to page, and a moderator who knows more sees one person's names together. A name
+# close to nobody has only hints, no person to group it under.
+BY_REASON = frozenset(
+    {MatchReason.DEVICE_NAME, MatchReason.NO_NAME, MatchReason.TOO_LITTLE, MatchReason.LOW_SCORE}
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +58,7 @@ class PersonGroup:
     """Queue items whose first suggestion is one participant; or, with no suggestion, one reason."""
 
     person: Participant | None
-    reason: str | None  # set when nobody is suggested (`low_score`) or for a bulk group (`BY_REASON`)
+    reason: str | None  # set for a group of one reason (`BY_REASON`), or when nobody is suggested
     minutes: int  # of its items together
     items: list[ReviewItem]
 
@@ -92,8 +102,8 @@ async def queue_by_person(
     presence: bool = False,
 ) -> PersonQueue:
     """The queue grouped by first suggested participant, so that one person's names are decided together;
-    the bulk groups of devices, no name and too little to identify by reason (namesakes, dismissable in bulk
-    too, stay by person). `presence`: instead, the names
+    the bulk groups of devices, no name, too little to identify and close to nobody by reason (namesakes,
+    dismissable in bulk too, stay by person). `presence`: instead, the names
     matched by presence, grouped by the person they were matched to."""
     groups = await pending_groups(session, batch, cache, presence=presence)
     checks = groups if presence else await pending_groups(session, batch, cache, presence=True)
@@ -104,14 +114,15 @@ async def queue_by_person(
     acceptable = 0
     for name, rows in groups.items():
         picks = suggestions_of(rows, parsed)
-        reason = rows[0].match_reason
+        reason = _bulk_reason(rows, parsed)
         if rows[0].participant_id is not None:
             keyed[(rows[0].participant_id, None)].append(name)
         else:
-            keyed[(picks[0][0], None) if picks and reason not in BY_REASON else (None, reason)].append(name)
+            by_reason = (None, reason or rows[0].match_reason)
+            keyed[(picks[0][0], None) if picks and reason not in BY_REASON else by_reason].append(name)
         acceptable += one_candidate(rows, parsed) is not None
-        if rows[0].match_reason in DISMISSABLE:
-            dismissable[rows[0].match_reason] += 1
+        if reason is not None:
+            dismissable[reason] += 1
 
     def weight(names: list[str]) -> tuple[int, int]:
         return -sum(minutes[n] for n in names), min(groups[n][0].id for n in names)
@@ -188,7 +199,8 @@ async def dismiss_many(
             allowed = ", ".join(sorted(DISMISSABLE))
             raise Invalid(f"only items of these reasons are dismissed in bulk: {allowed}")
         groups = await pending_groups(session, batch, cache)
-        ids = [rows[0].id for rows in groups.values() if rows[0].match_reason == reason]
+        parsed: dict[str, list[list[Any]]] = {}
+        ids = [rows[0].id for rows in groups.values() if _bulk_reason(rows, parsed) == reason]
     decided: list[Decision] = []
     skipped: list[Skipped] = []
     for item_id in dict.fromkeys(ids):
@@ -197,6 +209,15 @@ async def dismiss_many(
         except (NotFound, Conflict) as exc:
             skipped.append(Skipped(item_id, exc.code))
     return await _commit(session, batch, BulkDecision(decided, skipped))
+
+
+def _bulk_reason(rows: list[Any], parsed: dict[str, list[list[Any]]]) -> str | None:
+    """The reason a queue item is dismissable in bulk by, if it is: never an item with one compatible
+    candidate (`Budi Santosa` close to no name but `Budi Santoso`), which accepting in bulk decides."""
+    reason = rows[0].match_reason
+    if reason not in DISMISSABLE or one_candidate(rows, parsed) is not None:
+        return None
+    return str(reason)
 
 
 async def _commit(session: AsyncSession, batch: Batch, bulk: BulkDecision) -> BulkDecision:

@@ -1,8 +1,9 @@
 /* The moderators' review page: the batch's unmatched Zoom names grouped by suggested person, 50 groups a page,
- * each decided with one click or one key, the sure ones accepted and the devices, the too-little names and the
- * namesakes nothing separates dismissed in bulk.
+ * each decided with one click or one key, the sure ones accepted and the devices, the too-little names, the
+ * namesakes nothing separates and the names close to nobody dismissed in bulk.
  *
- * Keys (outside text fields): j/k move, Enter or a accepts the suggestion, 1-3 picks a candidate, d dismisses.
+ * Keys (outside text fields): j/k move, Enter or a accepts the suggestion (namesakes have none), 1-3 picks a
+ * candidate, d dismisses.
  * Live from the batch's Server-Sent Events stream: a change reloads the page of the queue (at most every 3 s),
  * keeping the selection. Display names and roster names are shown with textContent, never as HTML.
  */
@@ -287,6 +288,7 @@
       bulkButton("dismiss-devices", (counts.device_name || 0) + (counts.no_name || 0));
       bulkButton("dismiss-too-little", counts.too_little || 0);
       bulkButton("dismiss-namesakes", counts.homonym || 0);
+      bulkButton("dismiss-far", counts.low_score || 0);
     }
     const box = $("groups");
     box.textContent = "";
@@ -360,7 +362,7 @@
   $("accept-all").addEventListener("click", (e) =>
     bulk(e.currentTarget, [["/review/accept", { all: true }]], gettext("Accepted")),
   );
-  for (const id of ["dismiss-devices", "dismiss-too-little", "dismiss-namesakes"]) {
+  for (const id of ["dismiss-devices", "dismiss-too-little", "dismiss-namesakes", "dismiss-far"]) {
     $(id).addEventListener("click", (e) => {
       const codes = (e.currentTarget.dataset.reasons || "").split(",").filter(Boolean);
       bulk(e.currentTarget, codes.map((reason) => ["/review/dismiss", { reason }]), gettext("Dismissed"));
@@ -401,7 +403,9 @@
     if (e.key === "j") move(1);
     else if (e.key === "k") move(-1);
     else if (!li) return;
-    else if (e.key === "a" || (e.key === "Enter" && !(target && target.tagName === "BUTTON"))) accept(li, 0);
+    else if (e.key === "a" || (e.key === "Enter" && !(target && target.tagName === "BUTTON"))) {
+      if (li.dataset.reason !== "homonym") accept(li, 0); // which namesake is first means nothing
+    }
     else if (e.key === "d") decide(li, { dismiss: true });
     else if (e.key >= "1" && e.key <= "3") accept(li, Number(e.key) - 1);
     else return;

@@ -65,7 +65,7 @@ class DismissIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     ids: list[int] | None = Field(default=None, min_length=1, max_length=BULK_MAX)
-    reason: Literal["device_name", "no_name", "too_little", "homonym"] | None = None
+    reason: Literal["device_name", "no_name", "too_little", "homonym", "low_score"] | None = None
 
     @model_validator(mode="after")
     def _one_choice(self) -> DismissIn:
@@ -220,8 +220,9 @@ async def decide(request: web.Request) -> web.Response:
 @requires(Role.moderator)
 @documented(schemas.ReviewByPerson, query={"presence": bool, **PAGING})
 async def queue_by_person(request: web.Request) -> web.Response:
-    """The queue grouped by first suggested participant (devices, no name, too little by reason), 50 groups a
-    page; `presence=1`: the names matched by presence instead, which a moderator may decide otherwise."""
+    """The queue grouped by first suggested participant (devices, no name, too little, close to nobody by
+    reason), 50 groups a page; `presence=1`: the names matched by presence instead, which a moderator may
+    decide otherwise."""
     limit = query_int(request, "limit", review_bulk.PAGE, 1, 200)
     offset = query_int(request, "offset", 0, 0, 10_000_000)
     presence = query_flag(request, "presence")

@@ -133,7 +133,7 @@ class ReviewGroup(Answer):
 
 class BulkCounts(Answer):
     """What the bulk bar offers for the whole queue: items with one compatible candidate, and the items
-    dismissable at once by reason (device_name, no_name, too_little, homonym)."""
+    dismissable at once by reason (device_name, no_name, too_little, homonym, low_score)."""
 
     one_candidate: int
     dismissable: dict[str, int]

@@ -177,7 +177,7 @@ async def test_a_moderator_finishes_the_queue_with_keys_and_bulk_buttons(
     assert problems == []
 
 
-async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
+async def test_namesakes_and_names_close_to_nobody_are_dismissed_with_their_own_buttons(
     moderator: Any, client: TestClient, tokens: dict[str, str], db_url: str
 ) -> None:
     await _join(
@@ -185,6 +185,7 @@ async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
         ("u1", "Ketut Wirawan", 1),  # two roster people of each of these names
         ("u2", "Sri Wahyuni", 2),
         ("u3", "Galaxy A12", 3),
+        ("u4", "Yohanes Simatupang", 4),  # a guest: close to no roster name
     )
     page = await moderator.new_page()
     problems: list[str] = []
@@ -192,7 +193,7 @@ async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
     base = str(client.make_url("")).rstrip("/")
     await page.goto(f"{base}/dashboard/bali-2023/K1/review")
     items = page.locator("#groups li.review-item")
-    await expect(items).to_have_count(3)
+    await expect(items).to_have_count(4)
     button = page.locator("#dismiss-namesakes")
     await expect(button).to_contain_text("Abaikan semua senama yang tak terbedakan (2)")
     await expect(button).to_be_enabled()
@@ -203,6 +204,20 @@ async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
         await expect(item.locator("button.suggestion")).to_have_count(2)
     await expect(items.filter(has_text="Galaxy A12").locator(".chip.bulk-group")).to_have_count(0)
     await no_horizontal_scroll(page)
+
+    # Enter accepts a suggestion, and a namesake has none: which candidate is listed first means nothing
+    wirawan = items.filter(has_text="Ketut Wirawan")
+    for _ in range(6):
+        if await wirawan.get_attribute("aria-current") == "true":
+            break
+        await page.keyboard.press("j")
+    await expect(wirawan).to_have_attribute("aria-current", "true")
+    await page.keyboard.press("Enter")
+    far = page.locator("#dismiss-far")
+    await expect(far).to_contain_text("(1)")
+    await far.click()
+    await expect(items).to_have_count(3)  # the guest is dismissed, both namesakes still wait
+    await expect(items.filter(has_text="Ketut Wirawan")).to_have_count(1)
 
     await button.click()
     await expect(items).to_have_count(1)
@@ -216,6 +231,7 @@ async def test_namesakes_nothing_separates_are_dismissed_with_their_own_button(
         "Ketut Wirawan": ("dismissed", None),
         "Sri Wahyuni": ("dismissed", None),
         "Galaxy A12": ("pending", None),
+        "Yohanes Simatupang": ("dismissed", None),
     }
     assert await stored(db_url, Alias) == []
     api = "/api/v1/events/bali-2023/batches/K1/review/people"

@@ -187,6 +187,30 @@ async def test_namesakes_nothing_separates_are_a_bulk_group_kept_by_person_and_d
     assert again == (200, {"decided": [], "skipped": []})
 
 
+async def test_names_close_to_nobody_are_grouped_by_reason_and_dismissed_at_once(
+    client: TestClient, tokens: dict[str, str], db_url: str, world: ReviewWorld
+) -> None:
+    ids = await add_connections(
+        db_url,
+        connection(world.k1, "x", "Yohanes Simatupang", wita(21, 8), minutes=90),  # a guest
+        connection(world.k1, "y", "Theresia Lumempouw", wita(21, 9), minutes=30),
+        connection(world.k1, "z", "I Made Sudarmaja", wita(21, 8), minutes=60),  # close to I Made Sudarma
+    )
+    _, queue = await _get(client, tokens["moderator"])
+    assert queue["bulk"]["dismissable"] == {"low_score": 2}
+    groups = [(g["reason"], [i["id"] for i in g["items"]]) for g in queue["groups"]]
+    assert groups == [("low_score", [ids[0], ids[1]]), (None, [ids[2]])]
+    status, body = await _post(client, tokens["moderator"], "dismiss", {"reason": "low_score"})
+    assert status == 200, body
+    assert [(d["display_name"], d["state"]) for d in body["decided"]] == [
+        ("Yohanes Simatupang", "dismissed"),
+        ("Theresia Lumempouw", "dismissed"),
+    ]
+    states = {r.connection_key: r.review_state for r in await stored(db_url, OnlineSession)}
+    assert states == {"x": "dismissed", "y": "dismissed", "z": "pending"}
+    assert await stored(db_url, Alias) == []
+
+
 @pytest.mark.parametrize(
     ("action", "body"),
     [
@@ -199,7 +223,6 @@ async def test_namesakes_nothing_separates_are_a_bulk_group_kept_by_person_and_d
         ("accept", {"ids": [1], "dismiss": True}),
         ("dismiss", {}),
         ("dismiss", {"ids": [1], "reason": "device_name"}),
-        ("dismiss", {"reason": "low_score"}),  # a moderator decides those one by one
         ("dismiss", {"reason": "close_name"}),
         ("dismiss", {"reason": "presence"}),
     ],
