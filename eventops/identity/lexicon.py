@@ -92,6 +92,7 @@ CASTE_PAIRS = {
     ("gusti", "agung"): "gusti",
     ("gusti", "bagus"): "gusti",
     ("agung", "ayu"): "agung",
+    ("gung", "ayu"): "agung",  # `Gung Ayu`: Anak Agung Ayu, said short
     ("gusti", "ngurah"): "gusti",
     ("agung", "ngurah"): "agung",
     ("cokorda", "istri"): "cokorda",

@@ -78,6 +78,7 @@ def test_a_trailing_single_letter_is_an_initial_not_a_title() -> None:
         ("Anak Agung Ngurah Jaya", ("anak", "agung", "ngurah"), ("yaya",)),
         ("A.A. Ngurah Jaya", ("anak", "agung", "ngurah"), ("yaya",)),
         ("Gung Aji", ("gung",), ("ayi",)),
+        ("Gung Ayu Sri Wahyuni", ("gung", "ayu"), ("sri", "wahyuni")),
         ("Cok Gde Raka", ("cokorda", "gede"), ("raka",)),
         ("Tjokorda Raka", ("cokorda",), ("raka",)),
         ("I Gusti Ngurah Rai", ("i", "gusti", "ngurah"), ("rai",)),
