@@ -10,6 +10,9 @@ from functools import lru_cache
 from eventops.identity import lexicon as lex
 
 _DOUBLE = re.compile(r"([a-z])\1+")
+# `Abdurrahman` is `Abdul Rahman` written as it is said (the Arabic article takes the sound of the letter
+# after it): read as `abdulrahman`, it is one name joined or split (`Abdussalam`, `Abdur Rauf`, `Abdurahman`).
+_ABDU = re.compile(r"^abdu([rsnzt])\1?")
 _MUHAMMAD = re.compile(r"m[uo](?:kh|ch|h|k)?a?m[ae]d")
 # Old (pre-1972) spellings and common variants, applied left to right until nothing changes.
 _SPELLING = (
@@ -42,7 +45,7 @@ DEGREE_PARTS = lex.word_set(
 @lru_cache(maxsize=1 << 16)  # a roster or a day of display names repeats a few thousand words
 def canonical_word(word: str) -> str:
     """Canonical spelling of one lower-case word: old spellings, j/y, q/k, doubled letters, Muhammad."""
-    text = _DOUBLE.sub(r"\1", word)
+    text = _DOUBLE.sub(r"\1", _ABDU.sub(lambda m: "abdul" + m[1] * (m.end() < len(word)), word))
     if _MUHAMMAD.fullmatch(text) or text in lex.MUHAMMAD_SHORT or word in lex.MUHAMMAD_SHORT:
         return "muhammad"
     previous = ""

@@ -196,6 +196,28 @@ def test_one_typo_costs_its_word_only(display: str, expected: int) -> None:
     assert match(display, roster).participant_id == expected
 
 
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("Abdul Rahman Wahid", 1),  # the roster writes it as said
+        ("Abdurahman Wahid", 1),
+        ("Abdurrahman Saleh", 2),  # the display writes it as said
+        ("Abdur Rauf", 3),
+        ("Abdussalam Lubis", 4),
+    ],
+)
+def test_an_arabic_article_written_as_said_is_the_same_name(display: str, expected: int) -> None:
+    roster = [
+        person(1, "Abdurrahman Wahid"),
+        person(2, "Abdul Rahman Saleh, S.Ag."),
+        person(3, "Abdurrauf"),
+        person(4, "Abdul Salam Lubis"),
+        person(5, "Abdul Wahid"),
+        person(6, "Rahman Saleh"),
+    ]
+    assert match(display, roster).participant_id == expected
+
+
 # ---- properties -----------------------------------------------------------------------------------------
 
 OTHER_SEX = {"I": "Ni", "Ni": "I"}
