@@ -452,6 +452,7 @@ def _display(rng: random.Random, p: Person, kind: str, batch: str) -> Display:
         "device_and_name": lambda: Display(
             rng.choice(["{} ({})", "{} {}"]).format(plain, rng.choice(pools.DEVICES)), True, h
         ),
+        "username": lambda: _username(rng, p),
         "first_only": lambda: _first_only(rng, p),
         "nickname": lambda: _nickname(rng, p),
         "initial": lambda: Display(
@@ -513,6 +514,19 @@ def _split_join_display(rng: random.Random, p: Person) -> Display:
     return Display(" ".join((*p.honorifics, *words)), True, p.honorifics)
 
 
+def _username(rng: random.Random, p: Person) -> Display:
+    """The name of the account the device signed in with: the birth order (sometimes) and the personal words
+    in lower case, joined by a dot, an underscore or nothing, often with a number, sometimes a whole email
+    that is not the roster's (`made.sudarma87`, `madesudarma`, `sudarma_1975@yahoo.co.id`)."""
+    order = tuple(h for h in p.honorifics if h in pools.RANK)[:1] if rng.random() < 0.5 else ()
+    text = rng.choice([".", "_", ""]).join(w.lower() for w in (*order, *p.personal))
+    if rng.random() < 0.5:
+        text += str(rng.choice([rng.randint(1, 99), rng.randint(1965, 1999)]))
+    if rng.random() < 0.3:
+        text += rng.choice(["@gmail.com", "@yahoo.co.id", "@yahoo.com"])
+    return Display(text, True, order)
+
+
 def _first_only(rng: random.Random, p: Person) -> Display:
     """The first personal word alone, or with a word of address (`Pak Budi`): a whole name only for a
     one-word name."""
@@ -566,6 +580,7 @@ KINDS = {
     "swapped": 0.5,
     "concatenated": 0.5,
     "device_and_name": 2,
+    "username": 1,
     # too little to decide
     "first_only": 3,
     "nickname": 2,

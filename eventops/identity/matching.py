@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from eventops.identity.names import NormalisedName, agency_words_of, normalise_name
+from eventops.identity.names import NormalisedName, agency_words_of, normalise_name, unglue_honorifics
 from eventops.identity.rivals import (
     UNDECIDED,
     Entry,
@@ -127,6 +127,9 @@ class RosterIndex:
         if by_email is not None:
             return matched(by_email, "email")
         name = self._normalised(conn.display_name)
+        by_email = next((self._by_email[e] for e in name.emails if e in self._by_email), None)
+        if by_email is not None:  # an email written as the display name
+            return matched(by_email, "email")
         by_nip = self._by_nip.get(name.nip or "")
         if by_nip is not None:
             return matched(by_nip, "nip")
@@ -241,7 +244,8 @@ class RosterIndex:
             )
         if all(len(token) == 1 for token in name.tokens):
             return MatchResult(None, None, 0.0, (), MatchReason.NO_NAME)
-        split = self._words.split_compounds(self._words.recut(name.tokens))
+        name = unglue_honorifics(replace(name, tokens=self._words.recut(name.tokens)), self._readable)
+        split = self._words.split_compounds(name.tokens)
         if split != name.tokens:
             name = replace(name, tokens=split)
         scores: dict[tuple[str, ...], float] = {}
@@ -294,6 +298,10 @@ class RosterIndex:
                 MatchReason.AGENCY_MISMATCH, [chosen, *(s for s in compatible if s is not chosen)], only
             )
         return matched(chosen.entry.entry.participant_id, "fuzzy", chosen.score)
+
+    def _readable(self, token: str) -> bool:
+        """A roster word, or roster words written together."""
+        return token in self._words or self._words.compound(token) is not None
 
     def _good(self, scored: Scored) -> bool:
         """Good enough on its own to be matched without a moderator."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from eventops.identity import lexicon as lex
@@ -40,6 +40,11 @@ _SHIFTED_SPACE = re.compile(
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
+# An email written as the display name (`made.sudarma87@gmail.com`): compared whole with the roster's emails,
+# and its local part read as the name (`made sudarma`).
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+_LOCAL_BREAKS = re.compile(r"[._%+-]+|\d+")
+_USERNAME = re.compile(r"([A-Za-z.]*[A-Za-z]{3,})[.]?\d{1,4}")
 # Words that continue a place's name (`Kuta Selatan`, `Denpasar Barat`), never a person's.
 _COMPASS = frozenset({"utara", "selatan", "barat", "timur", "tengah", "raya", "baru", "lama", "kota"})
 
@@ -55,6 +60,7 @@ class NormalisedName:
     is_device: bool = False
     titles: tuple[str, ...] = ()  # academic and religious titles, letters only (`ir`, `spd`, `mkom`)
     phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()  # emails written in the text, lower case
 
     @property
     def key(self) -> str:
@@ -131,7 +137,10 @@ def _segment_words(segment: str, index: int) -> Iterator[_Word]:
             skip -= 1
             continue
         if not token.isalpha() and any(ch.isdigit() for ch in token):
-            continue  # NIPs, phone numbers, batch codes (`K2`) and device models (`A12`)
+            named = _USERNAME.fullmatch(token)
+            if named is None:
+                continue  # NIPs, phone numbers, batch codes (`K2`) and device models (`A12`)
+            token = named[1]  # `sudarma87`, `budi2`: a name with a number after it, as in a user name
         letters = _letters(token)
         if not letters:
             continue
@@ -266,7 +275,12 @@ def normalise_name(raw: str) -> NormalisedName:
     """Read a roster or display name into personal tokens, honorifics, agency words, NIP and device flag."""
     digits = _DIGIT.search(raw) is not None
     nip = nip_in_text(raw) if digits else None
-    reading = _read(_fold(raw))
+    emails: tuple[str, ...] = ()
+    text = raw
+    if "@" in raw:
+        emails = tuple(m[0].lower() for m in _EMAIL.finditer(raw))
+        text = _EMAIL.sub(lambda m: _LOCAL_BREAKS.sub(" ", m[1]), raw)
+    reading = _read(_fold(text))
     tokens = reading.tokens
     # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
     # Only a short word or a word of the lexicon can read differently alone: most names need no second look.
@@ -284,7 +298,46 @@ def normalise_name(raw: str) -> NormalisedName:
         is_device=reading.device and not tokens,
         titles=tuple(dict.fromkeys(reading.titles)),
         phones=phones_in_text(raw) if digits else (),
+        emails=emails,
     )
+
+
+# Honorifics people type glued to the name in a user name (`madesudarma`, `nimadesukasni`), longest first;
+# a sex marker only before a birth-order word (`Nimas`, `Nining` are names).
+_GLUED = sorted(lex.BIRTH_ORDER, key=len, reverse=True)
+_GLUED_MARKERS = ("luh", "ni")
+
+
+def unglue_honorifics(name: NormalisedName, known: Callable[[str], bool]) -> NormalisedName:
+    """The name with sex markers and birth-order words typed glued to a personal word (`madesudarma`) set
+    apart as honorifics, where what is left is `known` (a roster word, or roster words run together)."""
+    tokens: list[str] = []
+    glued: list[str] = []
+    for token in name.tokens:
+        rest, heads = token, []
+        while not known(rest):
+            head = next((h for h in _GLUED if rest.startswith(h) and len(rest) - len(h) > 2), None)
+            if head is None:
+                head = next(
+                    (
+                        m
+                        for m in _GLUED_MARKERS
+                        if rest.startswith(m) and any(rest.startswith(h, len(m)) for h in (*_GLUED, "luh"))
+                    ),
+                    None,
+                )
+            if head is None:
+                break
+            heads.append(head)
+            rest = rest[len(head) :]
+        if heads and known(rest):
+            tokens.append(rest)
+            glued += heads
+        else:
+            tokens.append(token)
+    if not glued:
+        return name
+    return replace(name, tokens=tuple(tokens), honorific_tokens=(*name.honorific_tokens, *glued))
 
 
 def agency_words_of(*texts: str) -> frozenset[str]:

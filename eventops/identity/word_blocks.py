@@ -16,6 +16,8 @@ CANDIDATES = 12
 BLOCK_LIMIT = 300
 # A display word this close to a roster word is a typo of it, not two roster words written together.
 COMPOUND_UNLESS = 0.9
+# A user name runs a whole name together (`madewiditasujana`): at most this many words are read out of one.
+COMPOUND_PARTS = 4
 
 
 class WordBlocks:
@@ -139,21 +141,33 @@ class WordBlocks:
         return tuple(out)
 
     def split_compounds(self, tokens: Sequence[str]) -> tuple[str, ...]:
-        """Two roster words written together (`RiniUtami`, `SuarsanaArtawan`) and not a typo of one."""
+        """Roster words written together (`RiniUtami`, `SuarsanaArtawan`, a user name's
+        `widitasujana`) and not a typo of one."""
         out: list[str] = []
         for token in tokens:
-            if len(token) < 6 or any(s >= COMPOUND_UNLESS for _, s in self.similar(token)):
-                out.append(token)
-                continue
-            # Undoubling letters reads `suarsanaartawan` as `suarsanartawan`: the halves may share one.
-            halves = next(
-                (
-                    (token[:i], token[i - shared :])
-                    for i in range(2, len(token) - 1)
-                    for shared in (0, 1)
-                    if token[:i] in self._blocks and token[i - shared :] in self._blocks
-                ),
-                None,
-            )
-            out.extend(halves or (token,))
+            out.extend(self.compound(token) or (token,))
         return tuple(out)
+
+    def compound(self, token: str) -> tuple[str, ...] | None:
+        """The roster words (two to four) a word not on the roster is written from, if it is one."""
+        if token in self._blocks or len(token) < 6:
+            return None
+        if any(s >= COMPOUND_UNLESS for _, s in self.similar(token)):
+            return None
+        # The fewest words that make it (`mertastuti wulandari`, not `merta astuti wulandari`).
+        return next(filter(None, (self._cut(token, n) for n in range(2, COMPOUND_PARTS + 1))), None)
+
+    def _cut(self, token: str, parts: int) -> tuple[str, ...] | None:
+        if token in self._blocks:
+            return (token,)
+        if parts < 2:
+            return None
+        # Undoubling letters reads `suarsanaartawan` as `suarsanartawan`: the halves may share one.
+        for i in range(2, len(token) - 1):
+            if token[:i] not in self._blocks:
+                continue
+            for shared in (0, 1):
+                rest = self._cut(token[i - shared :], parts - 1)
+                if rest is not None:
+                    return (token[:i], *rest)
+        return None

@@ -20,10 +20,16 @@ BADUNG = "Pemerintah Kabupaten Badung"
 
 
 def person(
-    pid: int, name: str, *, agency: str = PROVINCE, unit: str = "Dinas Kesehatan", phone: str | None = None
+    pid: int,
+    name: str,
+    *,
+    agency: str = PROVINCE,
+    unit: str = "Dinas Kesehatan",
+    phone: str | None = None,
+    email: str | None = None,
 ) -> RosterEntry:
     """A roster entry with sensible defaults."""
-    return RosterEntry(pid, None, name, None, agency, unit, None, phone)
+    return RosterEntry(pid, None, name, email, agency, unit, None, phone)
 
 
 # The people the issue's examples were held between, with a few others so that the words are not all rare.
@@ -161,6 +167,55 @@ def test_a_phone_two_roster_rows_share_identifies_nobody() -> None:
         person(2, "Budi Santoso", phone="+6281297568537"),
     ]
     assert match("Budi Santoso 081297568537", roster).reason == MatchReason.HOMONYM
+
+
+# ---- emails and user names ------------------------------------------------------------------------------
+
+
+def test_an_email_written_as_the_display_name_is_as_strong_as_the_connections_email() -> None:
+    roster = [
+        person(1, "I Made Sudarma, S.Kom.", email="Made.Sudarma@gmail.com"),
+        person(2, "I Made Sudarma"),
+    ]
+    result = match("made.sudarma@gmail.com", roster)
+    assert (result.participant_id, result.method) == (1, "email")
+    assert match("Made Sudarma <made.sudarma@gmail.com>", roster).participant_id == 1
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("ketut.arsana75@yahoo.co.id", 1),  # an email on no roster row: its local part is the name
+        ("ketut_arsana", 1),
+        ("dewilestari1975", 2),  # a name with a year after it, as in a user name
+        ("dewi.lestari@gmail.com", 2),
+        ("ketutarsana", 1),  # the birth order typed glued to the name
+        ("nimadesukasni", 3),
+        ("nimas.ayu", 4),  # `Nimas` is a name, not `Ni` and `mas`
+    ],
+)
+def test_a_user_name_or_an_email_is_read_for_the_name_in_it(display: str, expected: int) -> None:
+    roster = [
+        person(1, "I Ketut Arsana"),
+        person(2, "Dewi Lestari, S.Pd."),
+        person(3, "Ni Made Sukasni"),
+        person(4, "Nimas Ayu"),
+        person(5, "Mas Ayu Sukasni"),
+        person(6, "I Wayan Arsana"),
+    ]
+    assert match(display, roster).participant_id == expected
+
+
+def test_a_birth_order_typed_glued_to_the_name_still_rules_out_the_others() -> None:
+    roster = [person(1, "I Ketut Arsana"), person(2, "I Wayan Arsana, S.T.")]
+    assert match("wayanarsana", roster).participant_id == 2
+    assert match("madearsana", roster).participant_id is None
+
+
+@pytest.mark.parametrize("display", ["Galaxy A12", "iPhone11", "Redmi Note8", "vivo1901", "K2"])
+def test_a_device_model_with_its_number_is_still_no_name(display: str) -> None:
+    roster = [person(1, "Note Simanjuntak"), person(2, "Vivo Lestari"), person(3, "Galaxy Putri")]
+    assert match(display, roster).participant_id is None
 
 
 # ---- typos at word level --------------------------------------------------------------------------------
