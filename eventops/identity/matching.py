@@ -193,7 +193,7 @@ class RosterIndex:
         evidence = (
             fits + named,
             int(titles_agree(name.titles, prepared.name.titles)),
-            min(whole_name(tokens, prepared.name.tokens, score), 1 if lone_word(name) else 2),
+            int(whole_name(tokens, prepared.name.tokens, score)),
             honorifics_agreement(profile, prepared.profile),
         )
         conflict = honorifics_conflict(profile, prepared.profile)

@@ -186,17 +186,16 @@ def name_score(
     return score
 
 
-def whole_name(display: Sequence[str], roster: Sequence[str], score: float) -> int:
-    """How far the display is this roster name: 2 when it is the name (any order, joined or split) or the
-    name without its middle words (`Siti Aminah` is how `Siti Nur Aminah` signs in, as often as a `Siti
-    Aminah` does); 1 when it is the name's first words (`Dewi` for `Dewi Astuti`, `Ni Wayan Juliantari` for
-    `Ni Wayan Juliantari Wulandari`): people write their whole name far more often than they cut its end,
-    so a roster name that is the display whole is ahead; 0 for some other part of a longer name (`Sutarini`
-    in `Suryani Sutarini`)."""
+def whole_name(display: Sequence[str], roster: Sequence[str], score: float) -> bool:
+    """True when the display is this roster name (any order, joined or split), or the way people shorten
+    it: its first words (`Dewi` for `Dewi Astuti`) or its first and last (`Agus Santoso` for `Agus Budi
+    Santoso`). Some other part of a longer name (`Sutarini` in `Suryani Sutarini`) is not."""
+    if score >= CONCAT_SCORE:
+        return True
     n = len(display)
-    if score >= CONCAT_SCORE or (n == 2 and len(roster) > 2 and (roster[0], roster[-1]) == tuple(display)):
-        return 2
-    return int(n < len(roster) and tuple(roster[:n]) == tuple(display))
+    if n < len(roster) and tuple(roster[:n]) == tuple(display):
+        return True
+    return n == 2 and len(roster) > 2 and (roster[0], roster[-1]) == tuple(display)
 
 
 def resegment(display: Sequence[str], roster: Sequence[str]) -> Sequence[str]:

@@ -369,22 +369,22 @@ def test_a_display_that_is_one_roster_name_whole_is_that_person(display: str, ex
     assert match(display, roster).participant_id == expected
 
 
-def test_a_whole_name_is_ahead_of_a_longer_name_it_begins() -> None:
-    # People write their whole name far more often than they cut its end: `Ni Nyoman Yuliati` is the one
-    # whose name that is, not `Ni Nyoman Yuliati Krisnani`; but without the one whose whole name it is, the
-    # longer name is only a suggestion.
+def test_a_whole_name_that_begins_a_longer_name_stays_for_a_moderator() -> None:
+    # `Ni Nyoman Yuliati` is most often the one whose whole name it is, but `Ni Nyoman Yuliati Krisnani` signs
+    # in so too, and nothing in the name tells which: both are suggested, the whole name first, and the
+    # review page shows where each already is. A name of its own is matched.
     roster = [
         person(1, "Ni Nyoman Yuliati, S.Sos."),
         person(2, "Ni Nyoman Yuliati Krisnani"),
         person(3, "Ni Luh Komang Sumayani, S.Pd.SD."),
         person(4, "Ni Luh Komang Sumayani Putri, S.H., M.M."),
     ]
-    assert match("Ni Nyoman Yuliati", roster).participant_id == 1
-    assert match("Luh Komang Sumayani", roster).participant_id == 3
+    for display, whole, longer in (("Ni Nyoman Yuliati", 1, 2), ("Luh Komang Sumayani", 3, 4)):
+        result = match(display, roster)
+        assert (result.participant_id, result.reason) == (None, MatchReason.AMBIGUOUS)
+        assert [s.participant_id for s in result.suggestions[:2]] == [whole, longer]
     assert match("Ni Nyoman Yuliati Krisnani", roster).participant_id == 2
-    alone = match("Ni Nyoman Yuliati", roster[1:])
-    assert alone.participant_id is None
-    assert alone.suggestions[0].participant_id == 2
+    assert match("Ni Luh Komang Sumayani Putri", roster).participant_id == 4
 
 
 def test_a_name_without_its_middle_word_stays_as_likely_the_longer_name() -> None:
