@@ -13,8 +13,13 @@ def word_set(text: str) -> frozenset[str]:
 
 # Titles written before a name, matched in any spelling (`Drs.`, `Drs`, `drs`): never identity.
 PREFIX_TITLES = word_set(
-    "prof dr drs dra drg drh ir hj kh ust ustad ustadz ustadzah ustazah habib ns apt raden"
+    """
+    prof dr drs dra drg drh ir hj kh ust ustad ustadz ustadzah ustazah habib ns apt raden
+    tubagus ngabehi krt pemangku jro jero
+    """
 )
+# A title only right after one of these (`Jro Mangku`, a temple priest; `Mangku` alone is also a name).
+TITLE_AFTER = {"mangku": frozenset({"jro", "jero"})}
 # Titles that are also plausible initials, so they count as titles only when written with a dot
 # (`H.`, `R.A.`) or, for `h`, in front of every personal word (`H Ahmad`, not `Budi H`).
 DOTTED_ONLY_TITLES = word_set("h ra rm rd rr bd ma ba me sa si ak ar")
@@ -96,6 +101,7 @@ CASTE_PAIRS = {
     ("gusti", "ngurah"): "gusti",
     ("agung", "ngurah"): "agung",
     ("cokorda", "istri"): "cokorda",
+    ("ida", "pedanda"): "ida",  # a Brahmana high priest
 }
 CASTE_HEADS = frozenset({"ida", "anak"})
 # Neutral honorifics: a title of a caste member without saying which caste.

@@ -227,7 +227,8 @@ def _read(text: str) -> _Reading:
             reading.device = True
             continue
         seen_personal = bool(reading.tokens)
-        if _is_title(word, seen_personal):
+        after = lex.TITLE_AFTER.get(word.canon)
+        if _is_title(word, seen_personal) or (after and reading.titles and reading.titles[-1] in after):
             reading.titles.append(word.raw)
             consuming = -1
             continue

@@ -25,6 +25,12 @@ def tokens(raw: str) -> tuple[str, ...]:
         ("Ir. H. Bambang Sutrisno, M.T.", ("bambang", "sutrisno")),
         ("Prof. Dr. Ir. H. M. Nasir, M.Sc., Ph.D.", ("muhammad", "nasir")),
         ("K.H. Ahmad Dahlan", ("ahmad", "dahlan")),
+        ("K.R.T. Hardjonagoro", ("harionagoro",)),  # Javanese and Banten nobility
+        ("Tubagus Hasanuddin", ("hasanudin",)),
+        ("Ngabehi Suryo", ("surio",)),
+        ("Jro Mangku I Made Suarta", ("suarta",)),  # a temple priest
+        ("Pemangku Wayan Sudi", ("sudi",)),
+        ("I Nengah Mangku", ("mangku",)),  # without `Jro`, Mangku is a name
         ("Budi Santoso, S.Kom.", ("budi", "santoso")),
         ("Budi Santoso S.Kom", ("budi", "santoso")),
         ("Budi Santoso SKom", ("budi", "santoso")),
@@ -86,6 +92,7 @@ def test_a_trailing_single_letter_is_an_initial_not_a_title() -> None:
         ("I Gusti Ayu Rai", ("i", "gusti", "ayu"), ("rai",)),
         ("I Dewa Gede Raka", ("i", "dewa", "gede"), ("raka",)),
         ("Desak Made Suarni", ("desak", "made"), ("suarni",)),
+        ("Ida Pedanda Gede Made Gunung", ("ida", "pedanda", "gede", "made"), ("gunung",)),
     ],
 )
 def test_balinese_honorifics_and_their_abbreviations_are_kept_apart(
