@@ -230,4 +230,6 @@ async def test_the_server_answers_while_a_big_xlsx_is_parsed(
         answered += not upload.done()
     resp = await upload
     assert resp.status == 200 and (await resp.json())["created"] == 4_000
-    assert answered >= 20
+    # Parsed on the event loop, the file lets two checks through (tried); read in a thread, a dozen or more
+    # (fewer on a busy machine, where the checks slow down as much as the reading).
+    assert answered >= 5
