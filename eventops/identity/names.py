@@ -309,6 +309,14 @@ _GLUED = sorted(lex.BIRTH_ORDER, key=len, reverse=True)
 _GLUED_MARKERS = ("luh", "ni")
 
 
+def _glued_head(word: str) -> str | None:
+    """The birth-order word a word begins with, or a sex marker before one (`ni` of `niluhputusari`)."""
+    head = next((h for h in _GLUED if word.startswith(h) and len(word) - len(h) > 2), None)
+    if head is None:
+        head = next((m for m in _GLUED_MARKERS if word.startswith(m) and _glued_head(word[len(m) :])), None)
+    return head
+
+
 def unglue_honorifics(name: NormalisedName, known: Callable[[str], bool]) -> NormalisedName:
     """The name with sex markers and birth-order words typed glued to a personal word (`madesudarma`) set
     apart as honorifics, where what is left is `known` (a roster word, or roster words run together)."""
@@ -316,19 +324,7 @@ def unglue_honorifics(name: NormalisedName, known: Callable[[str], bool]) -> Nor
     glued: list[str] = []
     for token in name.tokens:
         rest, heads = token, []
-        while not known(rest):
-            head = next((h for h in _GLUED if rest.startswith(h) and len(rest) - len(h) > 2), None)
-            if head is None:
-                head = next(
-                    (
-                        m
-                        for m in _GLUED_MARKERS
-                        if rest.startswith(m) and any(rest.startswith(h, len(m)) for h in (*_GLUED, "luh"))
-                    ),
-                    None,
-                )
-            if head is None:
-                break
+        while not known(rest) and (head := _glued_head(rest)) is not None:
             heads.append(head)
             rest = rest[len(head) :]
         if heads and known(rest):
