@@ -254,7 +254,7 @@ def run(batch: Batch, seed: int, *, examples: int, queue: int = 0, presence: boo
     print(f"  {venue.describe(batch.day)}")
     print(f"  precision {figures.precision:.3%}  recall {figures.recall:.3%}")
     print(
-        f"  one by one: {figures.one_by_one:.2%} of the online attendees"
+        f"  review share, one by one: {figures.one_by_one:.2%} of the online attendees"
         f" ({figures.waiting:.2%} credited by no other connection); in the queue at all, bulk groups"
         f" included: {figures.queued:.2%};"
         f" decidable share: {figures.review:.2%} of the decidable connections left one by one"
@@ -350,8 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(
         f"worst over {len(runs)} seed(s): precision {worst_p:.3%} (target {TARGET_PRECISION:.1%}),"
-        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}), one by one {worst_q:.2%} of the online"
-        f" attendees (target {TARGET_ONE_BY_ONE:.0%}),"
+        f" recall {worst_r:.3%} (target {TARGET_RECALL:.0%}),"
+        f" review share (one by one) {worst_q:.2%} of the online attendees (target {TARGET_ONE_BY_ONE:.0%}),"
         f" classes below {TARGET_CLASS:.0%}: {', '.join(weak) or 'none'}"
         f" -> {'OK' if ok else 'BELOW TARGET'}"
     )
