@@ -40,9 +40,12 @@ _SHIFTED_SPACE = re.compile(
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9.@\s]+")
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 _VOWELS = frozenset("aeiou")
-# An email written as the display name (`made.sudarma87@gmail.com`): compared whole with the roster's emails,
-# and its local part read as the name (`made sudarma`).
-_EMAIL = re.compile(r"([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+\.)+[A-Za-z]{2,}")
+# An email written as the display name (`made.sudarma87@gmail.com`): compared whole with the roster's
+# emails, and its local part read as the name (`made sudarma`). Matched word by word, none longer than an
+# email can be.
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_EMAIL_LENGTH = 254
+_EMAIL_EDGES = "<>()[],;:\"'"
 _LOCAL_BREAKS = re.compile(r"[._%+-]+|\d+")
 _USERNAME = re.compile(r"([A-Za-z.]*[A-Za-z]{3,})[.]?\d{1,4}")
 # Words that continue a place's name (`Kuta Selatan`, `Denpasar Barat`), never a person's.
@@ -276,11 +279,7 @@ def normalise_name(raw: str) -> NormalisedName:
     """Read a roster or display name into personal tokens, honorifics, agency words, NIP and device flag."""
     digits = _DIGIT.search(raw) is not None
     nip = nip_in_text(raw) if digits else None
-    emails: tuple[str, ...] = ()
-    text = raw
-    if "@" in raw:
-        emails = tuple(m[0].lower() for m in _EMAIL.finditer(raw))
-        text = _EMAIL.sub(lambda m: _LOCAL_BREAKS.sub(" ", m[1]), raw)
+    emails, text = _emails_read(raw) if "@" in raw else ((), raw)
     reading = _read(_fold(text))
     tokens = reading.tokens
     # Reading the result again must give the same tokens (titles split by a removed word, `S Dinkes Kom`).
@@ -301,6 +300,22 @@ def normalise_name(raw: str) -> NormalisedName:
         phones=phones_in_text(raw) if digits else (),
         emails=emails,
     )
+
+
+def _emails_read(raw: str) -> tuple[tuple[str, ...], str]:
+    """The emails in a text (lower case), and the text with each replaced by its local part's words."""
+    emails: list[str] = []
+    words: list[str] = []
+    for word in raw.split():
+        email = (
+            _EMAIL.fullmatch(word.strip(_EMAIL_EDGES)) if "@" in word and len(word) <= _EMAIL_LENGTH else None
+        )
+        if email is None:
+            words.append(word)
+        else:
+            emails.append(email[0].lower())
+            words.append(_LOCAL_BREAKS.sub(" ", email[1]))
+    return tuple(emails), " ".join(words)
 
 
 # Honorifics people type glued to the name in a user name (`madesudarma`, `nimadesukasni`), longest first;
