@@ -47,7 +47,6 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-
 _EMAIL_LENGTH = 254
 _EMAIL_EDGES = "<>()[],;:\"'"
 _LOCAL_BREAKS = re.compile(r"[._%+-]+|\d+")
-_USERNAME = re.compile(r"([A-Za-z.]*[A-Za-z]{3,})[.]?\d{1,4}")
 # Words that continue a place's name (`Kuta Selatan`, `Denpasar Barat`), never a person's.
 _COMPASS = frozenset({"utara", "selatan", "barat", "timur", "tengah", "raya", "baru", "lama", "kota"})
 
@@ -131,6 +130,19 @@ def _dotted_words(token: str, segment: int) -> Iterator[_Word]:
             yield _word(part, segment, dotted=True)
 
 
+def _user_name(token: str) -> str | None:
+    """The name of a user name with a number after it (`sudarma87`, `made.sudarma.1975`), if it is one: at
+    most four digits after letters and dots, the last word three letters or more."""
+    stem = token.rstrip("0123456789")
+    if not 1 <= len(token) - len(stem) <= 4:
+        return None
+    stem = stem.rstrip(".")
+    last = stem.rsplit(".", 1)[-1]
+    if len(last) < 3 or not last.isalpha() or not stem.replace(".", "").isalpha():
+        return None
+    return stem
+
+
 def _segment_words(segment: str, index: int) -> Iterator[_Word]:
     raw_tokens = [token.strip(".") if token.count(".") == len(token) else token for token in segment.split()]
     raw_tokens = [token for token in raw_tokens if token and "@" not in token and "http" not in token.lower()]
@@ -140,10 +152,10 @@ def _segment_words(segment: str, index: int) -> Iterator[_Word]:
             skip -= 1
             continue
         if not token.isalpha() and any(ch.isdigit() for ch in token):
-            named = _USERNAME.fullmatch(token)
+            named = _user_name(token)
             if named is None:
                 continue  # NIPs, phone numbers, batch codes (`K2`) and device models (`A12`)
-            token = named[1]  # `sudarma87`, `budi2`: a name with a number after it, as in a user name
+            token = named  # `sudarma87`, `budi2`: a name with a number after it, as in a user name
         letters = _letters(token)
         if not letters:
             continue
