@@ -18,6 +18,7 @@ BLOCK_LIMIT = 300
 COMPOUND_UNLESS = 0.9
 # A user name runs a whole name together (`madewiditasujana`): at most this many words are read out of one.
 COMPOUND_PARTS = 4
+COMPOUND_LENGTH = 48  # letters: four long names; a longer run is not read apart
 
 
 class WordBlocks:
@@ -150,7 +151,7 @@ class WordBlocks:
 
     def compound(self, token: str) -> tuple[str, ...] | None:
         """The roster words (two to four) a word not on the roster is written from, if it is one."""
-        if token in self._blocks or len(token) < 6:
+        if token in self._blocks or not 6 <= len(token) <= COMPOUND_LENGTH:
             return None
         if any(s >= COMPOUND_UNLESS for _, s in self.similar(token)):
             return None
