@@ -1,5 +1,6 @@
-/* What the moderators' pages share: JSON calls to the API with the session cookie and the CSRF header, and
- * elements built from text (never HTML). Exposed as `window.eventopsApi` for the pages' own scripts.
+/* What the moderators' pages share: JSON calls to the API with the session cookie and the CSRF header,
+ * elements built from text (never HTML), numbers and times in the page's language. Exposed as
+ * `window.eventopsApi` for the pages' own scripts.
  */
 (function () {
   "use strict";
@@ -59,5 +60,34 @@
     return node;
   }
 
-  window.eventopsApi = { client, el, HttpError };
+  /** The page's language (the header's switch) as a locale for Intl. */
+  const locale = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
+  const numberFormat = new Intl.NumberFormat(locale);
+
+  /** A number as the page's language writes it; a dash for no number. */
+  function num(value) {
+    return typeof value === "number" ? numberFormat.format(value) : "–";
+  }
+
+  /** The hour and minute of an ISO time in the event's zone `tz` (the browser's when the zone is unknown). */
+  function timeOf(iso, tz) {
+    const d = new Date(iso);
+    if (!iso || Number.isNaN(d.getTime())) return "";
+    try {
+      return new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone: tz }).format(d);
+    } catch (_) {
+      return d.toLocaleTimeString();
+    }
+  }
+
+  /** A JSON object the page put in a data attribute (`{}` when missing or unreadable). */
+  function dataJson(node, key) {
+    try {
+      return JSON.parse(node.dataset[key] || "{}");
+    } catch (_) {
+      return {};
+    }
+  }
+
+  window.eventopsApi = { client, el, HttpError, locale, num, timeOf, dataJson };
 })();

@@ -15,47 +15,27 @@
   const REVIEW_PAGE = 20; // a page at a time: a long queue made the phone page 43,000 px tall
   let reviewLimit = REVIEW_PAGE;
 
-  let reasons = {};
-  try {
-    reasons = JSON.parse(root.dataset.reasons || "{}");
-  } catch (_) {
-    reasons = {};
-  }
-
+  const { el, num, dataJson } = window.eventopsApi;
+  const reasons = dataJson(root, "reasons");
   const $ = (id) => document.getElementById(id);
 
   // --- small helpers -------------------------------------------------------------------------------------
 
-  // The page's language (the header's switch); gettext and fill come from i18n.js, the catalogue's messages.
-  const LOCALE = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
-  const numberFormat = new Intl.NumberFormat(LOCALE);
-
-  function num(value) {
-    return typeof value === "number" ? numberFormat.format(value) : "–";
-  }
+  // gettext and fill come from i18n.js, the catalogue's messages in the page's language.
+  const LOCALE = window.eventopsApi.locale;
+  const timeOf = (iso) => window.eventopsApi.timeOf(iso, TZ);
 
   function setText(id, value) {
     const el = $(id);
     if (el) el.textContent = value;
   }
 
-  const { el } = window.eventopsApi;
 
   function clockNow() {
     try {
       return new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: TZ }).format(new Date());
     } catch (_) {
       return new Date().toLocaleTimeString();
-    }
-  }
-
-  function timeOf(iso) {
-    const d = new Date(iso);
-    if (!iso || Number.isNaN(d.getTime())) return "";
-    try {
-      return new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(d);
-    } catch (_) {
-      return d.toLocaleTimeString();
     }
   }
 

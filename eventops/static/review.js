@@ -12,7 +12,7 @@
 
   const root = document.getElementById("review-page");
   if (!root || !window.eventopsApi) return;
-  const { el, HttpError } = window.eventopsApi;
+  const { el, HttpError, num, dataJson } = window.eventopsApi;
   const API = root.dataset.api;
   const TZ = root.dataset.timezone || undefined;
   const PAGE = 50;
@@ -22,17 +22,10 @@
     banner(gettext("Session expired; reload and log in again.")),
   );
 
-  let reasons = {};
-  try {
-    reasons = JSON.parse(root.dataset.reasons || "{}");
-  } catch (_) {
-    reasons = {};
-  }
-
-  // The page's language (the header's switch); gettext and fill come from i18n.js, the catalogue's messages.
-  const LOCALE = document.documentElement.lang === "en" ? "en-GB" : "id-ID";
-  const numberFormat = new Intl.NumberFormat(LOCALE);
-  const num = (value) => (typeof value === "number" ? numberFormat.format(value) : "–");
+  const reasons = dataJson(root, "reasons");
+  // gettext and fill come from i18n.js, the catalogue's messages in the page's language.
+  const LOCALE = window.eventopsApi.locale;
+  const timeOf = (iso) => window.eventopsApi.timeOf(iso, TZ);
   let offset = 0;
   let view = "queue"; // or "presence": the names matched by presence, to check
   let selectedId = null;
@@ -52,16 +45,6 @@
 
   function failure(err) {
     return err instanceof HttpError ? err.message : gettext("Network error");
-  }
-
-  function timeOf(iso) {
-    const d = new Date(iso);
-    if (!iso || Number.isNaN(d.getTime())) return "";
-    try {
-      return new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", timeZone: TZ }).format(d);
-    } catch (_) {
-      return d.toLocaleTimeString();
-    }
   }
 
   function reasonOf(code) {

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from eventops.accounts.auth import Role
@@ -12,7 +10,7 @@ from eventops.i18n import format_datetime
 from eventops.keys import PRINCIPAL, SESSIONMAKER
 from eventops.web.access import requires
 from eventops.web.api_stream import REASONS
-from eventops.web.locale import request_locale, translate
+from eventops.web.locale import request_locale, translated_json
 from eventops.web.parse import batch_ref
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
@@ -33,15 +31,11 @@ async def dashboard_page(request: web.Request) -> web.Response:
         organiser=principal is not None and principal.role >= Role.organiser,
         starts=format_datetime(batch.starts_at, event.timezone, request_locale(request)),
         ends=format_datetime(batch.ends_at, event.timezone, request_locale(request)),
-        reasons=json.dumps(
-            {code: translate(request, text) for code, text in REASONS.items()}, ensure_ascii=False
-        ),
+        reasons=translated_json(request, REASONS),
         api_js=static_url(request, "api.js"),
         dashboard_js=static_url(request, "dashboard.js"),
         dashboard_css=static_url(request, "dashboard.css"),
         uplot_js=static_url(request, "vendor/uplot/uPlot.iife.min.js"),
         uplot_css=static_url(request, "vendor/uplot/uPlot.min.css"),
     )
-    strict(response)
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+    return strict(response)

@@ -9,6 +9,9 @@ choice): a program asking in English gets its error messages in English.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 from aiohttp import web
 
 from eventops.i18n import DEFAULT_LOCALE, LOCALES, translations
@@ -61,3 +64,8 @@ def translate(request: web.Request, message: str, **params: object) -> str:
     """`message` (an English msgid) in the request's language, `%(name)s` filled from `params`."""
     text = translations(request_locale(request)).gettext(message)
     return text % params if params else text
+
+
+def translated_json(request: web.Request, messages: Mapping[str, str]) -> str:
+    """Codes and their messages (msgids) in the request's language, as JSON for a page's script."""
+    return json.dumps({code: translate(request, text) for code, text in messages.items()}, ensure_ascii=False)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from aiohttp import web
 
 from eventops.accounts.auth import Role
@@ -12,13 +10,13 @@ from eventops.i18n import N_
 from eventops.identity.matching import MatchReason
 from eventops.keys import SESSIONMAKER
 from eventops.web.access import requires
-from eventops.web.locale import translate
+from eventops.web.locale import translated_json
 from eventops.web.parse import batch_ref
 from eventops.web.render import render
 from eventops.web.strict import static_url, strict
 
 # Why a name waits, as the page says it (msgids, translated per request).
-REASONS: dict[MatchReason, str] = {
+REASONS: dict[str, str] = {  # by MatchReason
     MatchReason.AMBIGUOUS: N_("Several close names"),
     MatchReason.HOMONYM: N_("Same name, several people"),
     MatchReason.HONORIFIC_CONFLICT: N_("Titles disagree"),
@@ -43,14 +41,10 @@ async def review_page(request: web.Request) -> web.Response:
         event=event,
         batch=batch,
         api=f"/api/v1/events/{event.slug}/batches/{batch.code}",
-        reasons=json.dumps(
-            {code: translate(request, text) for code, text in REASONS.items()}, ensure_ascii=False
-        ),
+        reasons=translated_json(request, REASONS),
         api_js=static_url(request, "api.js"),
         dashboard_css=static_url(request, "dashboard.css"),
         review_css=static_url(request, "review.css"),
         review_js=static_url(request, "review.js"),
     )
-    strict(response)
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+    return strict(response)

@@ -20,6 +20,4 @@ async def scan_page(request: web.Request) -> web.Response:
         scan_css=static_url(request, "scan.css"),
         jsqr_js=static_url(request, "vendor/jsQR.js"),
     )
-    strict(response, camera=True)
-    response.headers["Referrer-Policy"] = "same-origin"
-    return response
+    return strict(response, camera=True)

@@ -44,8 +44,10 @@ def static_url(request: web.Request, filename: str) -> str:
 
 
 def strict(response: web.Response, *, camera: bool = False) -> web.Response:
-    """Send the strict policy (and allow the camera to this origin when the page needs it)."""
+    """Send the strict policy (and allow the camera to this origin when the page needs it); links to other
+    sites carry no address of ours (a batch's or a pass's)."""
     response.headers["Content-Security-Policy"] = content_security_policy(camera=camera)
+    response.headers["Referrer-Policy"] = "same-origin"
     if camera:
         response.headers["Permissions-Policy"] = "camera=(self), microphone=()"
     return response
