@@ -461,14 +461,13 @@ def _display(rng: random.Random, p: Person, kind: str, batch: str) -> Display:
         "swapped": lambda: Display(" ".join(reversed(p.personal)), True),
         "birth_order_variant": lambda: Display(" ".join((*variant, *p.personal)), True, variant),
         "concatenated": lambda: Display("".join(p.personal[:2]) + " " + " ".join(p.personal[2:]), True),
-        "drop_middle": lambda: Display(" ".join((*h, p.personal[0], p.personal[-1])), True, h),
-        "drop_last": lambda: Display(" ".join((*h, *p.personal[:-1])), True, h),
+        "drop_middle": lambda: Display(" ".join((*h, *_typed(p, kind))), True, h),
+        "drop_last": lambda: Display(" ".join((*h, *_typed(p, kind))), True, h),
         "device": lambda: Display(rng.choice(pools.DEVICES), False),
     }
     if (
         (len(p.personal) < 2 and kind in {"concatenated", "swapped", "split_join"})
-        or (len(p.personal) < 3 and kind == "drop_middle")
-        or (len(p.personal) < (2 if h else 3) and kind == "drop_last")
+        or (kind in {"drop_middle", "drop_last"} and _typed(p, kind) == p.personal)
         or (not h and kind in {"abbreviated", "no_sex_marker", "birth_order_variant"})
     ):
         kind = "plain"
@@ -697,7 +696,8 @@ def _closest(
 
 
 def _typed(p: Person, kind: str) -> tuple[str, ...]:
-    """The personal words a display of this kind shows."""
+    """The personal words a display of this kind shows: a word dropped where the name has one to spare
+    (a middle word of three, the last of two beside honorifics), else all."""
     if kind == "drop_middle" and len(p.personal) > 2:
         return (p.personal[0], p.personal[-1])
     if kind == "drop_last" and len(p.personal) > (1 if p.honorifics else 2):

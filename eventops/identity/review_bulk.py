@@ -114,13 +114,14 @@ async def queue_by_person(
     acceptable = 0
     for name, rows in groups.items():
         picks = suggestions_of(rows, parsed)
-        reason = _bulk_reason(rows, parsed)
+        only = one_candidate(rows, parsed)
+        reason = _bulk_reason(rows, only)
         if rows[0].participant_id is not None:
             keyed[(rows[0].participant_id, None)].append(name)
         else:
             by_reason = (None, reason or rows[0].match_reason)
             keyed[(picks[0][0], None) if picks and reason not in BY_REASON else by_reason].append(name)
-        acceptable += one_candidate(rows, parsed) is not None
+        acceptable += only is not None
         if reason is not None:
             dismissable[reason] += 1
 
@@ -200,7 +201,11 @@ async def dismiss_many(
             raise Invalid(f"only items of these reasons are dismissed in bulk: {allowed}")
         groups = await pending_groups(session, batch, cache)
         parsed: dict[str, list[list[Any]]] = {}
-        ids = [rows[0].id for rows in groups.values() if _bulk_reason(rows, parsed) == reason]
+        ids = [
+            rows[0].id
+            for rows in groups.values()
+            if _bulk_reason(rows, one_candidate(rows, parsed)) == reason
+        ]
     decided: list[Decision] = []
     skipped: list[Skipped] = []
     for item_id in dict.fromkeys(ids):
@@ -211,11 +216,11 @@ async def dismiss_many(
     return await _commit(session, batch, BulkDecision(decided, skipped))
 
 
-def _bulk_reason(rows: list[Any], parsed: dict[str, list[list[Any]]]) -> str | None:
+def _bulk_reason(rows: list[Any], only: int | None) -> str | None:
     """The reason a queue item is dismissable in bulk by, if it is: never an item with one compatible
-    candidate (`Budi Santosa` close to no name but `Budi Santoso`), which accepting in bulk decides."""
+    candidate (`only`: `Budi Santosa`, close to no name but `Budi Santoso`), which accepting decides."""
     reason = rows[0].match_reason
-    if reason not in DISMISSABLE or one_candidate(rows, parsed) is not None:
+    if reason not in DISMISSABLE or only is not None:
         return None
     return str(reason)
 

@@ -37,6 +37,7 @@ class WordBlocks:
         self._similar: dict[str, tuple[tuple[str, float], ...]] = {}
         self._sets: dict[str, frozenset[int]] = {}
         self._candidates: dict[tuple[str, ...], list[int]] = {}
+        self._compounds: dict[str, tuple[str, ...] | None] = {}
 
     def __contains__(self, token: object) -> bool:
         """True when some roster name holds the word: it is somebody's name, not a typo."""
@@ -153,10 +154,12 @@ class WordBlocks:
         """The roster words (two to four) a word not on the roster is written from, if it is one."""
         if token in self._blocks or not 6 <= len(token) <= COMPOUND_LENGTH:
             return None
-        if any(s >= COMPOUND_UNLESS for _, s in self.similar(token)):
-            return None
-        # The fewest words that make it (`mertastuti wulandari`, not `merta astuti wulandari`).
-        return next(filter(None, (self._cut(token, n) for n in range(2, COMPOUND_PARTS + 1))), None)
+        if token not in self._compounds:
+            near = any(s >= COMPOUND_UNLESS for _, s in self.similar(token))
+            # The fewest words that make it (`mertastuti wulandari`, not `merta astuti wulandari`).
+            cuts = (self._cut(token, n) for n in range(2, COMPOUND_PARTS + 1))
+            self._compounds[token] = None if near else next(filter(None, cuts), None)
+        return self._compounds[token]
 
     def _cut(self, token: str, parts: int) -> tuple[str, ...] | None:
         if token in self._blocks:
