@@ -57,6 +57,7 @@ _NEIGHBOURS = frozenset(
 
 _VOWELS = frozenset("aeiou")
 _DOUBLED = re.compile(r"(.)\1+")
+_FOLDED = frozenset("yj")
 _T = TypeVar("_T")
 
 
@@ -98,6 +99,8 @@ def _skeleton(word: str) -> str:
 def _slip_under_spelling(a: str, b: str) -> bool:
     """One slip in display word `a` that canonical spelling, reading the letters around it, spread over
     more edits from roster word `b` (`Mulywti` read `mulywti` against `Mulyati` read `muliati`)."""
+    if not _FOLDED & set(a + b):
+        return False  # canonical words have no doubled letters: without a `y` or `j` skeletons change nothing
     x, y = _skeleton(a), _skeleton(b)
     if x == y or min(len(x), len(y)) < TYPO_MIN_LENGTH - 1:
         return False
